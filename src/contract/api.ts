@@ -1,0 +1,73 @@
+import * as v from 'valibot';
+import { httpUrlSchema } from './config.ts';
+
+/** Helpdesk API v1 paths, shared by the SDK (to call them) and the server (to route them). */
+export const apiPaths = {
+  config: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/config`,
+  presence: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/presence`,
+  messages: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/messages`,
+} as const;
+
+/** The header that makes `POST /messages` safe to retry (IETF draft "The Idempotency-Key HTTP Header Field"). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const idempotencyKeySchema = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{8,128}$/, 'must be 8–128 printable ASCII characters'));
+
+export const MESSAGE_LIMITS = { name: 200, email: 254, message: 5000 } as const;
+
+/** The e-mail form's body: `POST /v1/widgets/{id}/messages`. The SDK validates inline with this same schema. */
+export const messageRequestSchema = v.object({
+  name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MESSAGE_LIMITS.name, `must be at most ${MESSAGE_LIMITS.name} characters`))),
+  email: v.pipe(
+    v.string('is required'),
+    v.trim(),
+    v.nonEmpty('is required'),
+    v.maxLength(MESSAGE_LIMITS.email, `must be at most ${MESSAGE_LIMITS.email} characters`),
+    v.email('must be an e-mail address'),
+  ),
+  message: v.pipe(
+    v.string('is required'),
+    v.trim(),
+    v.nonEmpty('is required'),
+    v.maxLength(MESSAGE_LIMITS.message, `must be at most ${MESSAGE_LIMITS.message} characters`),
+  ),
+  page: v.optional(httpUrlSchema),
+});
+export type MessageRequest = v.InferOutput<typeof messageRequestSchema>;
+export type MessageField = keyof MessageRequest;
+
+export const messageResponseSchema = v.object({ id: v.string() });
+export type MessageResponse = v.InferOutput<typeof messageResponseSchema>;
+
+/**
+ * Presence of one channel. `online: null` means unknown (Chaport unreachable for too long):
+ * the SDK then shows the chat, since Chaport's offline mode still takes a message.
+ */
+export const channelPresenceSchema = v.object({ online: v.nullable(v.boolean()) });
+export const presenceResponseSchema = v.object({
+  channels: v.record(v.string(), channelPresenceSchema),
+  checkedAt: v.nullable(v.string()),
+});
+export type ChannelPresence = v.InferOutput<typeof channelPresenceSchema>;
+export type PresenceResponse = v.InferOutput<typeof presenceResponseSchema>;
+
+export const ERROR_CODES = [
+  'bad_request',
+  'invalid_json',
+  'invalid_body',
+  'invalid_idempotency_key',
+  'idempotency_key_reused',
+  'not_found',
+  'method_not_allowed',
+  'origin_not_allowed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every error the API returns: `{"error": {"code", "message", "field"?}}`. */
+export const errorBodySchema = v.object({
+  error: v.object({ code: v.string(), message: v.string(), field: v.optional(v.string()) }),
+});
+export type ErrorBody = { error: { code: ErrorCode; message: string; field?: string } };

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
+import {
+  channelRules,
+  channelShapes,
+  formatIssues,
+  widgetConfigEntries,
+  widgetConfigSchema,
+  type ChaportChannel,
+  type WidgetConfig,
+} from '../../contract/index.ts';
+import { etagOf } from '../http/etag.ts';
+
+/**
+ * The server's configuration file: `{"widgets": [ … ]}`, each widget being the public configuration of
+ * `src/contract` plus server-only fields on Chaport channels. Strict objects here (unlike the SDK's lenient
+ * parse) so a misspelt key is refused at start instead of silently ignored.
+ */
+const serverChaportEntries = {
+  ...channelShapes.chaport,
+  /** Chaport REST API base; defaults by region. The sandbox's fake API in the demo and tests. */
+  apiUrl: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  /** Name of the environment variable holding the Chaport API token. The token itself never sits in this file. */
+  apiTokenEnv: v.optional(v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')), 'CHAPORT_API_TOKEN'),
+};
+
+const { chaport: _chaport, ...otherShapes } = channelShapes;
+const fileChannel = v.variant(
+  'type',
+  [
+    v.strictObject(serverChaportEntries),
+    ...Object.values(otherShapes).map((entries) => v.strictObject(entries)),
+  ] as unknown as [ReturnType<typeof v.strictObject<typeof serverChaportEntries>>],
+  `must be one of: ${Object.keys(channelShapes).join(', ')}`,
+);
+
+const fileWidgetObject = v.strictObject({
+  ...widgetConfigEntries,
+  theme: v.optional(v.strictObject(widgetConfigEntries.theme.wrapped.entries), {}),
+  channels: v.pipe(v.array(fileChannel), v.minLength(1, 'needs at least one channel')),
+});
+const fileWidget = v.pipe(fileWidgetObject, channelRules<v.InferOutput<typeof fileWidgetObject>>());
+
+export const configFileSchema = v.pipe(
+  v.strictObject({ widgets: v.pipe(v.array(fileWidget), v.minLength(1, 'needs at least one widget')) }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const seen = new Set<string>();
+    dataset.value.widgets.forEach((widget, index) => {
+      if (seen.has(widget.id))
+        addIssue({
+          message: `"${widget.id}" is used by another widget`,
+          path: [
+            { type: 'object', origin: 'value', input: dataset.value, key: 'widgets', value: dataset.value.widgets },
+            { type: 'array', origin: 'value', input: dataset.value.widgets, key: index, value: widget },
+            { type: 'object', origin: 'value', input: widget, key: 'id', value: widget.id },
+          ],
+        });
+      seen.add(widget.id);
+    });
+  }),
+);
+
+/** What the server needs to ask Chaport about one chat channel's operators. Holds a secret: never serialize it. */
+export interface ChaportAccount {
+  channelId: string;
+  apiUrl: string;
+  token: string;
+}
+
+/** One widget, ready to serve: its public JSON and ETag are computed once, at start. */
+export interface WidgetEntry {
+  config: WidgetConfig;
+  json: string;
+  etag: string;
+  /** Chat channels whose presence the server computes, keyed by channel id. */
+  chaport: Map<string, ChaportAccount>;
+}
+
+export type WidgetRegistry = ReadonlyMap<string, WidgetEntry>;
+
+export class ConfigFileError extends Error {
+  override readonly name = 'ConfigFileError';
+}
+
+const defaultApiUrl = (region: ChaportChannel['region']) => `https://app.chaport.${region === 'ru' ? 'ru' : 'com'}/api/v1`;
+
+/**
+ * Validates a parsed configuration file and builds the registry. Errors name the field:
+ * `widgets[0].channels[2].phone: must be an international number such as +79990001122`.
+ */
+export function parseConfigFile(input: unknown, env: Record<string, string | undefined> = process.env, source = 'configuration'): WidgetRegistry {
+  const result = v.safeParse(configFileSchema, input);
+  if (!result.success) throw new ConfigFileError(`Invalid ${source}:\n${formatIssues(result.issues)}`);
+
+  const registry = new Map<string, WidgetEntry>();
+  result.output.widgets.forEach((widget, widgetIndex) => {
+    const chaport = new Map<string, ChaportAccount>();
+    widget.channels.forEach((channel, channelIndex) => {
+      if (channel.type !== 'chaport' || channel.display !== 'hideWhenOffline') return;
+      const server = channel as v.InferOutput<ReturnType<typeof v.strictObject<typeof serverChaportEntries>>>;
+      const token = env[server.apiTokenEnv];
+      if (!token)
+        throw new ConfigFileError(
+          `Invalid ${source}:\nwidgets[${widgetIndex}].channels[${channelIndex}].display: "hideWhenOffline" needs a Chaport API token in the environment variable ${server.apiTokenEnv}`,
+        );
+      chaport.set(channel.id, { channelId: channel.id, apiUrl: (server.apiUrl ?? defaultApiUrl(channel.region)).replace(/\/+$/, ''), token });
+    });
+    // The public projection: the shared schema keeps only public keys, so server-only fields cannot leak.
+    const config = v.parse(widgetConfigSchema, widget);
+    const json = JSON.stringify(config);
+    registry.set(config.id, { config, json, etag: etagOf(json), chaport });
+  });
+  return registry;
+}
+
+export function loadConfigFile(path: string, env: Record<string, string | undefined> = process.env): WidgetRegistry {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigFileError(`Cannot read the configuration file ${path}: ${(error as Error).message}`);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigFileError(`The configuration file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfigFile(input, env, `configuration file ${path}`);
+}

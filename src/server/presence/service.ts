@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { PresenceResponse } from '../../contract/index.ts';
+import type { ChaportAccount, WidgetEntry } from '../config/file.ts';
+import type { Logger } from '../log.ts';
+import { anyOperatorOnline } from './chaport-operators.ts';
+
+export interface PresenceOptions {
+  /** At most one upstream call per account per this interval, however many visitors poll. @default 15000 */
+  refreshMs?: number;
+  /** After this long without a successful upstream answer, presence is reported unknown (`online: null`). @default 300000 */
+  maxStaleMs?: number;
+  /** How long a poll waits for an in-flight refresh before answering with the last known value. @default 1500 */
+  answerWithinMs?: number;
+  /** Upstream request timeout. @default 5000 */
+  upstreamTimeoutMs?: number;
+  now?: () => number;
+  fetch?: typeof fetch;
+  log?: Logger;
+}
+
+interface AccountState {
+  online: boolean | null;
+  /** When the last successful upstream answer arrived. */
+  fetchedAt: number | null;
+  /** When the last upstream call started, successful or not: failures are not retried within the interval. */
+  attemptedAt: number | null;
+  inflight: Promise<void> | null;
+}
+
+export interface PresenceService {
+  /** Presence of every presence-aware chat channel of the widget. */
+  forWidget(widget: WidgetEntry): Promise<PresenceResponse>;
+  /** Upstream calls made so far (for tests and the benchmark). */
+  readonly upstreamCalls: number;
+}
+
+/**
+ * Presence from Chaport's REST API, shared by every visitor: one cache entry per Chaport account (API URL and
+ * token), refreshed lazily — no visitors, no upstream calls — at most once per `refreshMs`, with concurrent
+ * polls sharing one in-flight call (single flight). While Chaport is slow or failing the last known value is
+ * served, until it is `maxStaleMs` old; then the answer is `online: null` (unknown).
+ */
+export function createPresenceService(options: PresenceOptions = {}): PresenceService {
+  const {
+    refreshMs = 15_000,
+    maxStaleMs = 300_000,
+    answerWithinMs = 1500,
+    upstreamTimeoutMs = 5000,
+    now = Date.now,
+    fetch: fetchImpl = fetch,
+    log,
+  } = options;
+  const accounts = new Map<string, AccountState>();
+  let upstreamCalls = 0;
+
+  // The token is part of the identity of an account, but only as a hash: the map key could end up in a dump.
+  const keyOf = (account: ChaportAccount) => `${account.apiUrl} ${createHash('sha256').update(account.token).digest('base64url')}`;
+
+  function refresh(account: ChaportAccount, state: AccountState): Promise<void> {
+    state.attemptedAt = now();
+    upstreamCalls++;
+    state.inflight = anyOperatorOnline(account.apiUrl, account.token, { fetch: fetchImpl, timeoutMs: upstreamTimeoutMs })
+      .then(
+        (online) => {
+          if (state.online !== online) log?.info('presence.changed', { apiUrl: account.apiUrl, online });
+          state.online = online;
+          state.fetchedAt = now();
+        },
+        (error: Error) => log?.warn('presence.upstream_failed', { reason: error.message }),
+      )
+      .finally(() => {
+        state.inflight = null;
+      });
+    return state.inflight;
+  }
+
+  async function onlineOf(account: ChaportAccount): Promise<{ online: boolean | null; fetchedAt: number | null }> {
+    const key = keyOf(account);
+    let state = accounts.get(key);
+    if (!state) accounts.set(key, (state = { online: null, fetchedAt: null, attemptedAt: null, inflight: null }));
+    const due = state.attemptedAt === null || now() - state.attemptedAt >= refreshMs;
+    if (!state.inflight && due) refresh(account, state);
+    if (state.inflight) {
+      // Fresh when Chaport is quick; the last known value when it is slow.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([state.inflight, new Promise<void>((resolve) => (timer = setTimeout(resolve, answerWithinMs)))]);
+      clearTimeout(timer);
+    }
+    const fresh = state.fetchedAt !== null && now() - state.fetchedAt <= maxStaleMs;
+    return { online: fresh ? state.online : null, fetchedAt: state.fetchedAt };
+  }
+
+  return {
+    async forWidget(widget) {
+      const channels: PresenceResponse['channels'] = {};
+      let checkedAt: number | null = null;
+      for (const account of widget.chaport.values()) {
+        const { online, fetchedAt } = await onlineOf(account);
+        channels[account.channelId] = { online };
+        if (fetchedAt !== null && (checkedAt === null || fetchedAt < checkedAt)) checkedAt = fetchedAt;
+      }
+      return { channels, checkedAt: checkedAt === null ? null : new Date(checkedAt).toISOString() };
+    },
+    get upstreamCalls() {
+      return upstreamCalls;
+    },
+  };
+}

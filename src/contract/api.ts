@@ -20,14 +20,14 @@ export const messageRequestSchema = v.object({
   email: v.pipe(
     v.string('is required'),
     v.trim(),
-    v.nonEmpty('is required'),
+    v.minLength(1, 'is required'),
     v.maxLength(MESSAGE_LIMITS.email, `must be at most ${MESSAGE_LIMITS.email} characters`),
     v.email('must be an e-mail address'),
   ),
   message: v.pipe(
     v.string('is required'),
     v.trim(),
-    v.nonEmpty('is required'),
+    v.minLength(1, 'is required'),
     v.maxLength(MESSAGE_LIMITS.message, `must be at most ${MESSAGE_LIMITS.message} characters`),
   ),
   page: v.optional(httpUrlSchema),
@@ -42,12 +42,17 @@ export type MessageResponse = v.InferOutput<typeof messageResponseSchema>;
  * Presence of one channel. `online: null` means unknown (Chaport unreachable for too long):
  * the SDK then shows the chat, since Chaport's offline mode still takes a message.
  */
-export const channelPresenceSchema = v.object({ online: v.nullable(v.boolean()) });
+export interface ChannelPresence {
+  online: boolean | null;
+}
 export const presenceResponseSchema = v.object({
-  channels: v.record(v.string(), channelPresenceSchema),
+  channels: v.custom<Record<string, ChannelPresence>>(
+    (value) =>
+      !!value && typeof value === 'object' && Object.values(value).every((presence) => [true, false, null].includes((presence as ChannelPresence | null)?.online as boolean)),
+    'must map channel ids to {"online": true | false | null}',
+  ),
   checkedAt: v.nullable(v.string()),
 });
-export type ChannelPresence = v.InferOutput<typeof channelPresenceSchema>;
 export type PresenceResponse = v.InferOutput<typeof presenceResponseSchema>;
 
 export const ERROR_CODES = [

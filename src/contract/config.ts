@@ -22,9 +22,14 @@ const channelId = v.pipe(
 );
 
 /** A label for one language, or per language: `"Help"` or `{ "en": "Help", "ru": "Помощь" }`. */
-const localizedText = v.union(
-  [text(80), v.pipe(v.object({ en: v.optional(text(80)), ru: v.optional(text(80)) }), v.check((value) => !!(value.en || value.ru), 'needs "en" or "ru"'))],
-  'must be a string or an object with "en" and/or "ru"',
+export type LocalizedText = string | { en?: string; ru?: string };
+const isLabel = (value: unknown) => typeof value === 'string' && value.trim() !== '' && value.length <= 80;
+// A custom check rather than v.union: the SDK ships this schema, and the union would cost it 150 bytes.
+const localizedText = v.custom<LocalizedText>(
+  (value) =>
+    isLabel(value) ||
+    (!!value && typeof value === 'object' && Object.keys(value).length > 0 && Object.entries(value).every(([key, text]) => (key === 'en' || key === 'ru') && isLabel(text))),
+  'must be a text of 1–80 characters, or {"en": …, "ru": …}',
 );
 
 /** E.164: what tel:, wa.me and viber:// all understand. */
@@ -85,7 +90,7 @@ const channelShapes = {
 
 export const CHANNEL_TYPES = Object.keys(channelShapes) as ChannelType[];
 
-const channel = v.variant(
+export const channelSchema = v.variant(
   'type',
   [
     v.object(channelShapes.chaport),
@@ -102,7 +107,7 @@ const channel = v.variant(
 );
 
 export const themeSchema = v.object({
-  color: v.optional(v.pipe(v.string(), v.hexColor('must be a hex colour such as #1f6feb')), '#1f6feb'),
+  color: v.optional(v.pipe(v.string(), v.regex(/^#(?:[\da-f]{3}){1,2}$/i, 'must be a hex colour such as #1f6feb')), '#1f6feb'),
   position: v.optional(v.picklist(['left', 'right'], 'must be "left" or "right"'), 'right'),
 });
 
@@ -126,26 +131,23 @@ type ChannelLike = { id: string; type: string; phone?: string | undefined; chatU
  */
 export const channelRules = <T extends { channels: ChannelLike[] }>() =>
   v.rawCheck<T>(({ dataset, addIssue }) => {
-  if (!dataset.typed) return;
-  const seen = new Set<string>();
-  dataset.value.channels.forEach((item, index) => {
-    const at = (key: string, message: string) =>
-      addIssue({
-        message,
-        path: [
-          { type: 'object', origin: 'value', input: dataset.value as unknown as Record<string, unknown>, key: 'channels', value: dataset.value.channels },
-          { type: 'array', origin: 'value', input: dataset.value.channels, key: index, value: item },
-          { type: 'object', origin: 'value', input: item as unknown as Record<string, unknown>, key, value: (item as unknown as Record<string, unknown>)[key] },
-        ],
-      });
-    if (seen.has(item.id)) at('id', `"${item.id}" is used by another channel`);
-    seen.add(item.id);
-    if (item.type === 'viber' && !item.phone && !item.chatUri) at('phone', 'a Viber channel needs "phone" or "chatUri"');
-    if (item.type === 'email' && item.form === false && !item.address) at('address', 'an e-mail channel with "form": false needs an "address"');
-  });
+    if (!dataset.typed) return;
+    const { channels } = dataset.value;
+    const seen = new Set<string>();
+    channels.forEach((item, index) => {
+      const at = (key: string, message: string) => {
+        const channel = item as unknown as Record<string, unknown>;
+        const step = (type: 'object' | 'array', input: unknown, key: string | number, value: unknown) => ({ type, origin: 'value', input, key, value }) as const;
+        addIssue({ message, path: [step('object', dataset.value, 'channels', channels), step('array', channels, index, item), step('object', channel, key, channel[key])] as never });
+      };
+      if (seen.has(item.id)) at('id', `"${item.id}" is used by another channel`);
+      seen.add(item.id);
+      if (item.type === 'viber' && !item.phone && !item.chatUri) at('phone', 'a Viber channel needs "phone" or "chatUri"');
+      if (item.type === 'email' && item.form === false && !item.address) at('address', 'an e-mail channel with "form": false needs an "address"');
+    });
   });
 
-const widgetConfigObject = v.object({ ...widgetConfigEntries, channels: v.pipe(v.array(channel), v.minLength(1, 'needs at least one channel')) });
+const widgetConfigObject = v.object({ ...widgetConfigEntries, channels: v.pipe(v.array(channelSchema), v.minLength(1, 'needs at least one channel')) });
 export const widgetConfigSchema = v.pipe(widgetConfigObject, channelRules<v.InferOutput<typeof widgetConfigObject>>());
 
 export type WidgetConfig = v.InferOutput<typeof widgetConfigSchema>;
@@ -154,5 +156,4 @@ export type Channel = WidgetConfig['channels'][number];
 export type ChannelType = Channel['type'];
 export type ChannelOf<T extends ChannelType> = Extract<Channel, { type: T }>;
 export type ChaportChannel = ChannelOf<'chaport'>;
-export type LocalizedText = v.InferOutput<typeof localizedText>;
 export { channelShapes };

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import type { Plugin, RollupOptions } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
+import esbuild from 'rollup-plugin-esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const jsx = { jsx: 'automatic', jsxImportSource: 'preact' } as const;
+const external = (id: string) =>
+  id.startsWith('node:') || builtinModules.includes(id) || Object.keys(pkg.dependencies).some((dep) => id === dep || id.startsWith(`${dep}/`));
+
+/**
+ * nanostores ≥ 1.5 keeps its batching epoch in `globalThis.nanostoresGlobal`, created at import. The script-tag
+ * build promises one global (`window.omniwidget`), and it carries its own private copy of nanostores anyway, so
+ * there the epoch is a plain module-level object. Fails the build if nanostores changes that line.
+ */
+const privateNanostoresEpoch: Plugin = {
+  name: 'private-nanostores-epoch',
+  transform(code, id) {
+    if (!id.replaceAll('\\', '/').endsWith('/nanostores/atom/index.js')) return null;
+    const patched = code.replace('(globalThis.nanostoresGlobal ||= { epoch: 0 })', '{ epoch: 0 }');
+    if (patched === code) this.error('nanostores no longer declares globalThis.nanostoresGlobal as expected: review privateNanostoresEpoch');
+    return { code: patched, map: null };
+  },
+};
+
+const config: RollupOptions[] = [
+  // The script tag: one classic script, everything inlined and minified, no eval, no inline styles.
+  {
+    input: 'src/widget/script-tag.ts',
+    output: { file: 'dist/omniwidget.js', format: 'iife', sourcemap: true, generatedCode: 'es2015' },
+    plugins: [
+      replace({
+        preventAssignment: true,
+        values: { 'process.env.NODE_ENV': JSON.stringify('production'), __OMNIWIDGET_VERSION__: JSON.stringify(pkg.version) },
+      }),
+      nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
+      privateNanostoresEpoch,
+      esbuild({ ...jsx, target: 'es2022' }),
+      terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+    ],
+  },
+  // npm: ESM, dependencies left to the application's bundler, nothing executed on import.
+  {
+    input: { index: 'src/widget/index.ts', contract: 'src/contract/index.ts' },
+    external,
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    plugins: [nodeResolve({ extensions: ['.ts', '.tsx'] }), esbuild({ ...jsx, target: 'es2022' })],
+  },
+  // The helpdesk API for Node, with its command line.
+  {
+    input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts' },
+    external,
+    output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    plugins: [nodeResolve({ extensions: ['.ts'] }), esbuild({ target: 'node20' })],
+  },
+  {
+    input: { index: 'src/widget/index.ts', contract: 'src/contract/index.ts', 'server/index': 'src/server/index.ts' },
+    external,
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  },
+];
+
+export default config;

@@ -1,0 +1,34 @@
+import type { Channel } from '../../contract/index.ts';
+
+const digits = (phone: string) => phone.replace(/\D/g, '');
+
+/**
+ * The deep link a channel opens, or null for channels that open inside the panel (the chat, the e-mail form).
+ * Every value interpolated here was validated by the shared schema, so no configuration can produce a
+ * `javascript:` URL.
+ */
+export function channelHref(channel: Channel): string | null {
+  switch (channel.type) {
+    case 'telegram':
+      return `https://t.me/${channel.username}`;
+    case 'whatsapp':
+      return `https://wa.me/${digits(channel.phone)}${channel.text ? `?text=${encodeURIComponent(channel.text)}` : ''}`;
+    case 'viber':
+      return channel.phone ? `viber://chat?number=%2B${digits(channel.phone)}` : `viber://pa?chatURI=${encodeURIComponent(channel.chatUri ?? '')}`;
+    case 'vk':
+      return `https://vk.me/${channel.group}`;
+    case 'messenger':
+      return `https://m.me/${channel.page}`;
+    case 'email':
+      return channel.form ? null : `mailto:${channel.address}`;
+    case 'phone':
+      return `tel:${channel.phone}`;
+    case 'link':
+      return channel.url;
+    case 'chaport':
+      return null;
+  }
+}
+
+/** Web links open in a new tab; app schemes (tel:, mailto:, viber:) hand over to an app without leaving the page. */
+export const opensNewTab = (href: string) => /^https?:/i.test(href);

@@ -1,0 +1,38 @@
+import type { Channel } from '../../contract/index.ts';
+import { Icon } from '../channels/icons.tsx';
+import { channelHref, opensNewTab } from '../channels/links.ts';
+import { localized } from '../i18n/locale.ts';
+import type { WidgetUi } from './model.ts';
+
+/** The channel picker: configured order, an icon and a localized label each; deep links are real links. */
+export function ChannelList({ channels, ui }: { channels: readonly Channel[]; ui: WidgetUi }) {
+  return (
+    <ul class="channels" role="list">
+      {channels.map((channel) => {
+        const href = channelHref(channel);
+        const newTab = !!href && opensNewTab(href);
+        const props = { class: `channel t-${channel.type}`, 'data-channel': channel.id, onClick: () => ui.select(channel) };
+        const content = [
+          <span class="mark">
+            <Icon name={channel.type} />
+          </span>,
+          <span>{localized(channel.label, ui.locale) ?? ui.t.channels[channel.type]}</span>,
+          newTab && <span class="sr"> {ui.t.newTab}</span>,
+        ];
+        return (
+          <li key={channel.id}>
+            {href ? (
+              <a {...props} href={href} {...(newTab ? { target: '_blank', rel: 'noopener noreferrer' } : {})}>
+                {content}
+              </a>
+            ) : (
+              <button type="button" {...props}>
+                {content}
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { formatIssues, messageRequestSchema, presenceResponseSchema, widgetConfigSchema } from './index.ts';
+import { DEFAULT_TEXTS, formatIssues, messageRequestSchema, presenceResponseSchema, widgetConfigSchema } from './index.ts';
 
 /** The example configuration of SPEC.md, verbatim. */
 const specExample = {
@@ -10,6 +10,7 @@ const specExample = {
   theme: { color: '#1f6feb', position: 'right' },
   reopenOnReply: true,
   presence: { pollSeconds: 30 },
+  texts: DEFAULT_TEXTS,
   channels: [
     { id: 'chat', type: 'chaport', appId: '5c1f0e0d0c0b0a0908070605', display: 'hideWhenOffline' },
     { id: 'tg', type: 'telegram', username: 'acme_support' },
@@ -31,7 +32,7 @@ describe('widget configuration schema', () => {
     expect(config.channels).toHaveLength(6);
     expect(config.channels[0]).toMatchObject({ type: 'chaport', display: 'hideWhenOffline', region: 'com', loadTimeoutSeconds: 15 });
     expect(config.channels[3]).toMatchObject({ type: 'email', form: true });
-    const minimal = v.parse(widgetConfigSchema, { id: 'x', allowedOrigins: [], channels: [{ id: 'c', type: 'chaport', appId: 'a'.repeat(24) }] });
+    const minimal = v.parse(widgetConfigSchema, { id: 'x', allowedOrigins: [], texts: DEFAULT_TEXTS, channels: [{ id: 'c', type: 'chaport', appId: 'a'.repeat(24) }] });
     expect(minimal.theme).toEqual({ color: '#1f6feb', position: 'right' });
     expect(minimal.reopenOnReply).toBe(true);
     expect(minimal.presence.pollSeconds).toBe(30);

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { textsSchema } from './texts.ts';
 
 /**
  * The widget's public configuration: what `GET /v1/widgets/{id}/config` returns and the SDK validates.
@@ -120,7 +121,6 @@ export const widgetConfigEntries = {
   /** Re-open the chat by itself when an agent replies after the visitor closed it. */
   reopenOnReply: v.optional(v.boolean(), true),
   presence: v.optional(v.object({ pollSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(3600)), 30) }), {}),
-  title: v.optional(localizedText),
 };
 
 type ChannelLike = { id: string; type: string; phone?: string | undefined; chatUri?: string | undefined; form?: boolean; address?: string | undefined };
@@ -147,7 +147,11 @@ export const channelRules = <T extends { channels: ChannelLike[] }>() =>
     });
   });
 
-const widgetConfigObject = v.object({ ...widgetConfigEntries, channels: v.pipe(v.array(channelSchema), v.minLength(1, 'needs at least one channel')) });
+const widgetConfigObject = v.object({
+  ...widgetConfigEntries,
+  texts: textsSchema,
+  channels: v.pipe(v.array(channelSchema), v.minLength(1, 'needs at least one channel')),
+});
 export const widgetConfigSchema = v.pipe(widgetConfigObject, channelRules<v.InferOutput<typeof widgetConfigObject>>());
 
 export type WidgetConfig = v.InferOutput<typeof widgetConfigSchema>;

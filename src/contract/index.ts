@@ -29,3 +29,5 @@ export {
 } from './api.ts';
 export type { ChannelPresence, ErrorBody, ErrorCode, MessageField, MessageRequest, MessageResponse, PresenceResponse } from './api.ts';
 export { formatIssues, issueMessage, issuePath } from './issues.ts';
+export { DEFAULT_TEXTS, fill, textsSchema } from './texts.ts';
+export type { TextKey, Texts } from './texts.ts';

@@ -7,7 +7,6 @@ import { createChat, type ChatState } from './chat/chat.ts';
 import { createEmitter, type Emitter } from './emitter.ts';
 import { ConfigError, OmniwidgetError } from './errors.ts';
 import { resolveLocale } from './i18n/locale.ts';
-import { messages } from './i18n/messages.ts';
 import { resolveOptions, type ResolvedOptions, type WidgetOptions } from './options.ts';
 import { createOutbox } from './outbox/outbox.ts';
 import { createPresencePoller } from './presence/poller.ts';
@@ -170,7 +169,7 @@ interface StartDeps {
 function start(config: WidgetConfig, options: ResolvedOptions, { api, events, report, cleanups, consent, grantConsent }: StartDeps): Controller {
   const win = window;
   const locale = resolveLocale(options.locale, document.documentElement.lang, config.locale, navigator.languages);
-  const t = messages[locale];
+  const t = config.texts[locale];
   const theme = { color: config.theme.color, position: options.position ?? config.theme.position };
 
   let storage: KeyValueStorage | null | undefined;

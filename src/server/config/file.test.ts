@@ -65,6 +65,17 @@ describe('configuration file', () => {
     );
   });
 
+  it('serves default texts in both languages, with the file\'s overrides', () => {
+    const registry = parseConfigFile(file([{ id: 'tg', type: 'telegram', username: 'acme_support' }], { texts: { ru: { title: 'Есть вопрос?' } } }), {});
+    const { texts } = registry.get('acme')!.config;
+    expect(texts.ru.title).toBe('Есть вопрос?');
+    expect(texts.ru.launcher).toBe('Связаться с нами');
+    expect(texts.en.title).toBe('How would you like to contact us?');
+    expect(errorOf(() => parseConfigFile(file([{ id: 'tg', type: 'telegram', username: 'acme_support' }], { texts: { en: { titel: 'x' } } }), {}))).toBe(
+      'Invalid configuration:\nwidgets[0].texts.en.titel: is not a known key',
+    );
+  });
+
   it('loads a file and reports unreadable or malformed files by path', () => {
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(file([{ id: 'tg', type: 'telegram', username: 'acme_support' }])));

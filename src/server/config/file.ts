@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import {
+  DEFAULT_TEXTS,
+  LOCALES,
   channelRules,
   channelShapes,
   formatIssues,
   widgetConfigEntries,
   widgetConfigSchema,
   type ChaportChannel,
+  type TextKey,
   type WidgetConfig,
 } from '../../contract/index.ts';
 import { etagOf } from '../http/etag.ts';
@@ -24,6 +27,11 @@ const serverChaportEntries = {
   apiTokenEnv: v.optional(v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')), 'CHAPORT_API_TOKEN'),
 };
 
+/** Overrides of the default texts, per language and key: known keys only, so a typo is refused at start. */
+const textOverride = v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(300, 'must be at most 300 characters')));
+const textTable = v.strictObject(Object.fromEntries(Object.keys(DEFAULT_TEXTS.en).map((key) => [key, textOverride])) as Record<TextKey, typeof textOverride>);
+const textOverridesSchema = v.optional(v.strictObject({ en: v.optional(textTable), ru: v.optional(textTable) }));
+
 const { chaport: _chaport, ...otherShapes } = channelShapes;
 const fileChannel = v.variant(
   'type',
@@ -36,6 +44,8 @@ const fileChannel = v.variant(
 
 const fileWidgetObject = v.strictObject({
   ...widgetConfigEntries,
+  /** Overrides of the default texts, per language: `{"en": {"title": "Questions?"}}`. */
+  texts: textOverridesSchema,
   theme: v.optional(v.strictObject(widgetConfigEntries.theme.wrapped.entries), {}),
   channels: v.pipe(v.array(fileChannel), v.minLength(1, 'needs at least one channel')),
 });
@@ -107,7 +117,8 @@ export function parseConfigFile(input: unknown, env: Record<string, string | und
       chaport.set(channel.id, { channelId: channel.id, apiUrl: (server.apiUrl ?? defaultApiUrl(channel.region)).replace(/\/+$/, ''), token });
     });
     // The public projection: the shared schema keeps only public keys, so server-only fields cannot leak.
-    const config = v.parse(widgetConfigSchema, widget);
+    const texts = Object.fromEntries(LOCALES.map((locale) => [locale, { ...DEFAULT_TEXTS[locale], ...widget.texts?.[locale] }]));
+    const config = v.parse(widgetConfigSchema, { ...widget, texts });
     const json = JSON.stringify(config);
     registry.set(config.id, { config, json, etag: etagOf(json), chaport });
   });

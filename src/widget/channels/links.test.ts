@@ -1,10 +1,10 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { widgetConfigSchema, type Channel } from '../../contract/index.ts';
+import { DEFAULT_TEXTS, widgetConfigSchema, type Channel } from '../../contract/index.ts';
 import { channelHref, opensNewTab } from './links.ts';
 
 const parse = (channel: Record<string, unknown>): Channel =>
-  v.parse(widgetConfigSchema, { id: 'w', allowedOrigins: [], channels: [{ id: 'c', ...channel }] }).channels[0]!;
+  v.parse(widgetConfigSchema, { id: 'w', allowedOrigins: [], texts: DEFAULT_TEXTS, channels: [{ id: 'c', ...channel }] }).channels[0]!;
 
 describe('channelHref', () => {
   it.each([

@@ -1,11 +1,12 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { widgetConfigSchema } from '../../contract/index.ts';
+import { DEFAULT_TEXTS, widgetConfigSchema } from '../../contract/index.ts';
 import { visibleChannels } from './visibility.ts';
 
 const { channels } = v.parse(widgetConfigSchema, {
   id: 'w',
   allowedOrigins: [],
+  texts: DEFAULT_TEXTS,
   channels: [
     { id: 'chat', type: 'chaport', appId: 'a'.repeat(24), display: 'hideWhenOffline' },
     { id: 'always', type: 'chaport', appId: 'b'.repeat(24) },

@@ -1,3 +1,4 @@
+import { fill } from '../../contract/index.ts';
 import { Icon } from '../channels/icons.tsx';
 import type { View, WidgetUi } from './model.ts';
 import { Panel } from './panel.tsx';
@@ -5,7 +6,7 @@ import { Panel } from './panel.tsx';
 export function App({ view, ui }: { view: View; ui: WidgetUi }) {
   const { panel, chat } = view;
   const hideLauncher = !ui.launcher || chat.expanded || view.channels.length === 0;
-  const label = chat.unread ? `${ui.t.launcher}. ${ui.t.unread(chat.unread)}` : ui.t.launcher;
+  const label = chat.unread ? `${ui.t.launcher}. ${fill(ui.t.unread, { count: chat.unread })}` : ui.t.launcher;
   return (
     <div class={`ow${panel.open ? ' open' : ''}`} lang={ui.locale}>
       {panel.open && <Panel view={view} ui={ui} />}

@@ -16,7 +16,7 @@ export function ChannelList({ channels, ui }: { channels: readonly Channel[]; ui
           <span class="mark">
             <Icon name={channel.type} />
           </span>,
-          <span>{localized(channel.label, ui.locale) ?? ui.t.channels[channel.type]}</span>,
+          <span>{localized(channel.label, ui.locale) ?? ui.t[channel.type]}</span>,
           newTab && <span class="sr"> {ui.t.newTab}</span>,
         ];
         return (

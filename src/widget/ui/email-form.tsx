@@ -1,4 +1,4 @@
-import { MESSAGE_LIMITS } from '../../contract/index.ts';
+import { MESSAGE_LIMITS, fill } from '../../contract/index.ts';
 import type { FormField, View, WidgetUi } from './model.ts';
 
 /** The e-mail form, then the honest status of the message: sending, waiting for the network, sent, refused. */
@@ -16,7 +16,7 @@ export function EmailForm({ view, ui }: { view: View; ui: WidgetUi }) {
           {current.state === 'sending'
             ? t.formSending
             : current.state === 'sent'
-              ? t.formSent(current.body.email)
+              ? fill(t.formSent, { email: current.body.email })
               : ui.storageAvailable()
                 ? t.formWaitingSaved
                 : t.formWaitingMemory}
@@ -62,10 +62,10 @@ export function EmailForm({ view, ui }: { view: View; ui: WidgetUi }) {
     >
       {current?.state === 'rejected' && (
         <p class="alert" role="alert">
-          {t.formRejected(current.error.message)}
+          {fill(t.formRejected, { reason: current.error.message })}
         </p>
       )}
-      {field('name', `${t.formName} ${t.formOptional}`, { type: 'text', autoComplete: 'name', maxLength: MESSAGE_LIMITS.name })}
+      {field('name', t.formName, { type: 'text', autoComplete: 'name', maxLength: MESSAGE_LIMITS.name })}
       {field('email', t.formEmail, { type: 'email', autoComplete: 'email', inputMode: 'email', required: true })}
       {field('message', t.formMessage, { required: true }, true)}
       <button type="submit" class="primary">

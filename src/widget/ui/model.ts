@@ -1,6 +1,5 @@
-import type { Channel, Locale, WidgetConfig } from '../../contract/index.ts';
+import type { Channel, Locale, Texts, WidgetConfig } from '../../contract/index.ts';
 import type { ChatState } from '../chat/chat.ts';
-import type { Messages } from '../i18n/messages.ts';
 import type { Delivery } from '../outbox/outbox.ts';
 
 export type Screen = 'picker' | 'email' | 'chat';
@@ -36,7 +35,7 @@ export interface View {
 export interface WidgetUi {
   config: WidgetConfig;
   locale: Locale;
-  t: Messages;
+  t: Texts;
   launcher: boolean;
   /** Whether a message waiting for the network survives a reload (storage allowed and available). */
   storageAvailable(): boolean;

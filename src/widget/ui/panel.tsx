@@ -1,5 +1,4 @@
 import { Icon } from '../channels/icons.tsx';
-import { localized } from '../i18n/locale.ts';
 import { ChannelList } from './channel-list.tsx';
 import { ChatScreen } from './chat-screen.tsx';
 import { EmailForm } from './email-form.tsx';
@@ -8,7 +7,7 @@ import type { View, WidgetUi } from './model.ts';
 /** The dialog: a header (title, back, close) and one screen. Escape closes it from anywhere inside. */
 export function Panel({ view, ui }: { view: View; ui: WidgetUi }) {
   const { screen } = view.panel;
-  const title = screen === 'email' ? ui.t.formTitle : (localized(ui.config.title, ui.locale) ?? ui.t.title);
+  const title = screen === 'email' ? ui.t.formTitle : ui.t.title;
   return (
     <div
       id="ow-panel"

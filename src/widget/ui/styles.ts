@@ -6,31 +6,32 @@
  */
 const base = `
 :host{all:initial!important}
-.ow{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2328;text-align:left;direction:ltr}
+.ow{font:14px/1.45 system-ui,sans-serif;color:#1f2328;direction:ltr}
 :where(.ow *){box-sizing:border-box;font:inherit;color:inherit;margin:0}
 svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round;flex:none}
 button{cursor:pointer;border:0;background:none;padding:0}
-:focus-visible{outline:3px solid var(--ow-focus);outline-offset:2px}
+:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.launcher,.panel{position:fixed}
-.launcher{bottom:20px;width:60px;height:60px;border-radius:50%;background:var(--ow-accent);color:var(--ow-on);box-shadow:0 4px 16px #0004;display:grid;place-items:center}
+.launcher,.panel{position:fixed;bottom:20px;box-shadow:0 6px 24px #0004}
+.launcher,.icon,.mark{display:grid;place-items:center}
+.launcher{width:60px;height:60px;border-radius:50%}
+.launcher,.head,.primary,.t-chaport .mark{background:var(--a);color:var(--o)}
 .badge{position:absolute;top:-4px;min-width:22px;padding:0 6px;border-radius:11px;background:#c62828;color:#fff;font:700 12px/22px system-ui}
-.panel{bottom:92px;width:368px;max-width:calc(100vw - 40px);max-height:min(620px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 12px 48px #0004;overflow:hidden}
-.head{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 18px;background:var(--ow-accent);color:var(--ow-on)}
-.head :focus-visible{outline-color:var(--ow-on)}
+.panel{bottom:92px;width:368px;max-width:calc(100vw - 40px);max-height:min(620px,100vh - 112px);display:flex;flex-direction:column;background:#fff;border-radius:14px;overflow:hidden}
+.head{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 18px}
+.head :focus-visible{outline-color:var(--o)}
 h2{flex:1;font-size:16px;font-weight:600}
-.icon{display:grid;place-items:center;width:40px;height:40px;border-radius:8px}
+.icon{width:40px;height:40px;border-radius:8px}
 .body{overflow:auto;padding:12px}
 ul{list-style:none;padding:0;display:grid;gap:6px}
 .channel{display:flex;align-items:center;gap:12px;width:100%;min-height:52px;padding:8px 12px;border:1px solid #d0d7de;border-radius:10px;text-decoration:none;font-size:15px;font-weight:500}
 .icon:hover,.channel:hover{background:#8882}
-.mark{display:grid;place-items:center;width:36px;height:36px;border-radius:50%;color:#fff;background:#57606a}
+.mark{width:36px;height:36px;border-radius:50%;color:#fff;background:#57606a}
 .mark svg{width:20px;height:20px}
-.t-chaport .mark{background:var(--ow-accent);color:var(--ow-on)}
 .t-telegram .mark{background:#1c8ac0}.t-whatsapp .mark{background:#128c7e}.t-viber .mark{background:#665cac}.t-vk .mark{background:#0067d9}.t-messenger .mark{background:#0866ff}.t-phone .mark{background:#2e7d32}
 p{margin:4px 2px 12px}
 .alert{padding:10px 12px;border-radius:8px;background:#fff4e5;border:1px solid #b35900}
-.spinner{width:28px;height:28px;margin:16px auto;border:3px solid #d0d7de;border-top-color:var(--ow-accent);border-radius:50%;animation:spin 1s linear infinite}
+.spinner{width:28px;height:28px;margin:16px auto;border:3px solid #d0d7de;border-top-color:var(--a);border-radius:50%;animation:spin 1s linear infinite}
 @keyframes spin{to{transform:rotate(1turn)}}
 form{display:grid;gap:4px}
 label{font-weight:600;margin-top:8px}
@@ -38,7 +39,6 @@ input,textarea{width:100%;padding:10px 12px;border:1px solid #6e7781;border-radi
 [aria-invalid=true]{border-color:#c62828;box-shadow:0 0 0 1px #c62828}
 .error{margin:0;color:#b3261e;font-size:13px}
 .primary,.secondary{margin-top:12px;min-height:44px;padding:10px 16px;border-radius:8px;font-weight:600}
-.primary{background:var(--ow-accent);color:var(--ow-on)}
 .secondary{border:1px solid #6e7781}
 @media (max-width:480px){.ow .panel{inset:0;width:auto;max-width:none;max-height:none;border-radius:0}.open .launcher{display:none}}
 @media (prefers-reduced-motion:reduce){.spinner{animation:none}}
@@ -60,7 +60,7 @@ export function readableOn(hex: string): string {
 export function widgetCss({ color, position, zIndex }: { color: string; position: 'left' | 'right'; zIndex: number }): string {
   const side = position === 'left' ? 'left' : 'right';
   return `${base}
-.ow{--ow-accent:${color};--ow-on:${readableOn(color)};--ow-focus:#0b57d0}
+.ow{--a:${color};--o:${readableOn(color)}}
 .launcher,.panel{${side}:20px;z-index:${zIndex}}
 .badge{${side === 'left' ? 'right' : 'left'}:-4px}`;
 }

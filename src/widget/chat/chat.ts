@@ -58,7 +58,9 @@ export function createChat(deps: ChatDeps): Chat {
   const $state = atom<ChatState>({ status: 'idle', expanded: false, unread: 0, ongoing: conversationRemembered() });
   const patch = (change: Partial<ChatState>) => $state.set({ ...$state.get(), ...change });
 
-  let api: ChaportApi | undefined;
+  // Always the current `window.chaport`: insert.js may replace the stub object with its own.
+  const api = (): ChaportApi | undefined => (loading ? win.chaport : undefined);
+  let loading = false;
   let script: HTMLScriptElement | null = null;
   let createdGlobals = false;
   let openWhenReady = false;
@@ -90,10 +92,11 @@ export function createChat(deps: ChatDeps): Chat {
   }
 
   function pushVisitor(): void {
-    if (!visitor || !api) return;
+    const chaport = api();
+    if (!visitor || !chaport) return;
     // Before `ready`, through the stub's documented queue; after, directly.
-    if ($state.get().status === 'ready') api.setVisitorData?.(...visitor);
-    else api.q?.('setVisitorData', visitor);
+    if ($state.get().status === 'ready') chaport.setVisitorData?.(...visitor);
+    else chaport.q?.('setVisitorData', visitor);
   }
 
   function onReady(): void {
@@ -103,14 +106,15 @@ export function createChat(deps: ChatDeps): Chat {
     onStateChange();
     if (openWhenReady) {
       openWhenReady = false;
-      api?.open?.();
+      api()?.open?.();
     }
   }
 
   function onStateChange(eventState?: unknown): void {
-    if (destroyed || !api) return;
+    const chaport = api();
+    if (destroyed || !chaport) return;
     // The event's payload is undocumented: ask Chaport for the state, and fall back to the payload.
-    const state = (api.getWidgetState?.() ?? eventState) as ChaportWidgetState | undefined;
+    const state = (chaport.getWidgetState?.() ?? eventState) as ChaportWidgetState | undefined;
     if (!state || state === lastState) return;
     const previous = lastState;
     lastState = state;
@@ -126,7 +130,7 @@ export function createChat(deps: ChatDeps): Chat {
     // unreadMessage or semiExpanded: an agent's reply arrived while the window was closed.
     rememberConversation();
     const reopen = policy.shouldReopen();
-    if (reopen) api.open?.();
+    if (reopen) chaport.open?.();
     else patch({ unread: $state.get().unread + 1 });
     deps.onMessage(reopen);
   }
@@ -153,14 +157,15 @@ export function createChat(deps: ChatDeps): Chat {
       scriptFailed = true;
       fail(`Chaport's script could not be loaded from ${scriptUrl}`);
     });
-    api = injected.api;
+    const chaport = injected.api;
+    loading = true;
     script = injected.script;
     createdGlobals ||= !!script;
-    api.on('ready', onReady);
-    api.on('widget.stateChange', onStateChange);
-    api.on('chat.started', () => !destroyed && rememberConversation());
+    chaport.on('ready', onReady);
+    chaport.on('widget.stateChange', onStateChange);
+    chaport.on('chat.started', () => !destroyed && rememberConversation());
     // Chaport already running on the page (the real API, not a stub): it will not say `ready` again.
-    if (!script && api.getWidgetState) onReady();
+    if (!script && chaport.getWidgetState) onReady();
     else readyTimer = setTimeout(() => fail(`Chaport did not become ready within ${channel.loadTimeoutSeconds} s (${scriptUrl})`), channel.loadTimeoutSeconds * 1000);
     pushVisitor();
   }
@@ -173,7 +178,7 @@ export function createChat(deps: ChatDeps): Chat {
     open() {
       if (destroyed) return;
       policy.visitorOpened();
-      if ($state.get().status === 'ready') api?.open?.();
+      if ($state.get().status === 'ready') api()?.open?.();
       else {
         openWhenReady = true;
         load();
@@ -181,7 +186,7 @@ export function createChat(deps: ChatDeps): Chat {
     },
     close() {
       openWhenReady = false;
-      if ($state.get().status === 'ready' && $state.get().expanded) api?.close?.();
+      if ($state.get().status === 'ready' && $state.get().expanded) api()?.close?.();
     },
     load,
     identify(data, hash) {

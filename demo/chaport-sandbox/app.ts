@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { SandboxError, createSandboxState, type AccountSeed, type LiveEvent, type OperatorStatus, type SandboxState } from './state.ts';
+
+/**
+ * The Chaport sandbox: everything the SDK and the helpdesk API use from Chaport, on one local origin.
+ * - `/javascripts/insert.js` — the embed script (see browser/insert.ts), and the chat window it frames;
+ * - `/api/v1/*` — a fake of Chaport's REST API with bearer tokens (`operators`, `messages`, `visitors`…);
+ * - `/console` — an operator console to switch operators online/offline and reply to visitors.
+ * The SDK talks to it exactly as it would to Chaport: only the URLs differ.
+ */
+
+export interface SandboxControls {
+  /** Delay of every REST answer, to play a slow Chaport. */
+  restDelayMs: number;
+  /** When set, every REST call fails with this status, to play an unreachable Chaport. */
+  restFailure: number | null;
+}
+
+export interface ChaportSandbox {
+  app: Hono;
+  state: SandboxState;
+  controls: SandboxControls;
+}
+
+const page = (name: string) => readFileSync(new URL(`./pages/${name}`, import.meta.url), 'utf8');
+
+let scripts: Promise<Record<string, string>> | undefined;
+/** The browser scripts, bundled once per process from browser/*.ts. */
+function browserScripts(): Promise<Record<string, string>> {
+  scripts ??= build({
+    entryPoints: ['insert', 'window', 'console'].map((name) => ({ in: new URL(`./browser/${name}.ts`, import.meta.url).pathname, out: name })),
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    write: false,
+    outdir: 'out',
+    logLevel: 'silent',
+  }).then((result) => Object.fromEntries(result.outputFiles.map((file) => [file.path.replace(/^.*\/(\w+)\.js$/, '$1'), file.text])));
+  return scripts;
+}
+
+const js = (c: Context, code: string) => c.body(code, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'Cross-Origin-Resource-Policy': 'cross-origin' });
+const css = (c: Context, code: string) => c.body(code, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' });
+const html = (c: Context, code: string, headers: Record<string, string> = {}) => c.body(code, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...headers });
+
+export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
+  const state = createSandboxState(seeds);
+  const controls: SandboxControls = { restDelayMs: 0, restFailure: null };
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof SandboxError) return c.json({ error: { code: error.status, message: error.message } }, error.status);
+    return c.json({ error: { code: 500, message: 'Sandbox failure' } }, 500);
+  });
+
+  // --- The embed script and the chat window ------------------------------------------------------------
+  app.get('/javascripts/insert.js', async (c) => js(c, (await browserScripts()).insert!));
+  app.get('/widget/show.html', (c) =>
+    // Framed by any site, like Chaport's; the window itself runs under a strict CSP.
+    html(c, page('show.html'), { 'Content-Security-Policy': "default-src 'self'; frame-ancestors *" }),
+  );
+  app.get('/widget/window.js', async (c) => js(c, (await browserScripts()).window!));
+  app.get('/widget/window.css', (c) => css(c, page('window.css')));
+
+  const who = (c: Context) => {
+    const appId = c.req.query('appid') ?? '';
+    const visitorId = c.req.query('visitor') ?? '';
+    if (!/^[a-f\d]{24}$/i.test(appId) || !/^\w{1,64}$/.test(visitorId)) throw new SandboxError(400, 'appid and visitor are required');
+    return { appId, visitorId };
+  };
+  app.get('/widget/api/session', (c) => {
+    const { appId, visitorId } = who(c);
+    const session = state.session(appId, visitorId, { url: c.req.query('page'), language: c.req.query('lang'), browser: c.req.header('User-Agent') });
+    const operators = Object.fromEntries(state.operators(appId).map((operator) => [operator.id, operator.name]));
+    return c.json({ teamName: session.teamName, chat: session.chat && { events: session.chat.events, unread: session.chat.unread }, operators });
+  });
+  app.post('/widget/api/messages', async (c) => {
+    const { appId, visitorId } = who(c);
+    const body = (await c.req.json().catch(() => ({}))) as { text?: unknown; page?: unknown };
+    const { event, started } = state.visitorMessage(appId, visitorId, String(body.text ?? ''), typeof body.page === 'string' ? body.page : undefined);
+    return c.json({ event, started }, 201);
+  });
+  app.post('/widget/api/read', (c) => {
+    const { appId, visitorId } = who(c);
+    state.markRead(appId, visitorId);
+    return c.body(null, 204);
+  });
+  app.post('/widget/api/visitor-data', async (c) => {
+    const { appId, visitorId } = who(c);
+    state.setVisitorData(appId, visitorId, (await c.req.json().catch(() => ({}))) as Record<string, string>);
+    return c.body(null, 204);
+  });
+  app.get('/widget/api/events', (c) => {
+    const { appId, visitorId } = who(c);
+    return live(c, (event) => event.kind === 'operator-message' && event.appId === appId && event.visitorId === visitorId);
+  });
+
+  // --- The fake REST API (base /api/v1, bearer token) -------------------------------------------------
+  const rest = new Hono<{ Variables: { appId: string } }>();
+  rest.use('*', async (c, next) => {
+    state.countRestCall(`${c.req.method} ${c.req.routePath}`);
+    if (controls.restDelayMs) await new Promise((resolve) => setTimeout(resolve, controls.restDelayMs));
+    if (controls.restFailure) return c.json({ error: { code: controls.restFailure, message: 'Sandbox: simulated failure' } }, controls.restFailure as 500);
+    c.set('appId', state.accountByToken(c.req.header('Authorization')).appId);
+    return next();
+  });
+  rest.get('/me.json', (c) => c.json({ result: { appId: c.var.appId, teamName: state.teamName(c.var.appId) } }));
+  rest.get('/operators', (c) =>
+    c.json({
+      result: state.operators(c.var.appId).map(({ status, ...operator }) => ({ ...operator, lastStatus: status, realStatus: status })),
+    }),
+  );
+  rest.post('/messages', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as {
+      visitorId?: string;
+      chatEvent?: { type?: string; params?: { text?: string; operatorId?: string } };
+      external_id?: string;
+    } | null;
+    if (!body?.visitorId) throw new SandboxError(400, 'visitorId is required');
+    if (body.chatEvent?.type !== 'operator-message') throw new SandboxError(400, 'chatEvent.type must be "operator-message"');
+    const { chat, event } = state.operatorMessage(c.var.appId, body.visitorId, body.chatEvent.params?.text ?? '', body.chatEvent.params?.operatorId, body.external_id);
+    return c.json({ result: { chatId: chat.id, ...event } }, 201);
+  });
+  rest.get('/visitors', (c) => c.json({ result: state.visitors(c.var.appId) }));
+  rest.get('/visitors/:id', (c) => c.json({ result: state.visitor(c.var.appId, c.req.param('id')) }));
+  rest.get('/visitors/:id/chats', (c) =>
+    c.json({ result: state.chatsOf(c.var.appId, c.req.param('id')).map(({ events, ...chat }) => ({ ...chat, eventCount: events.length })) }),
+  );
+  rest.get('/visitors/:id/chats/:chatId', (c) => {
+    const { events, ...chat } = state.chat(c.var.appId, c.req.param('id'), c.req.param('chatId'));
+    return c.json({ result: { ...chat, eventCount: events.length } });
+  });
+  rest.get('/visitors/:id/chats/:chatId/events', (c) => c.json({ result: state.chat(c.var.appId, c.req.param('id'), c.req.param('chatId')).events }));
+  app.route('/api/v1', rest);
+
+  // --- The operator console ---------------------------------------------------------------------------
+  app.get('/console', (c) => html(c, page('console.html'), { 'Content-Security-Policy': "default-src 'self'" }));
+  app.get('/console/console.js', async (c) => js(c, (await browserScripts()).console!));
+  app.get('/console/console.css', (c) => css(c, page('console.css')));
+  app.get('/console/api/state', (c) =>
+    c.json(
+      state.apps().map((appId) => ({
+        appId,
+        teamName: state.teamName(appId),
+        operators: state.operators(appId),
+        visitors: state.visitors(appId).map((visitor) => ({ ...visitor, chats: state.chatsOf(appId, visitor.id) })),
+      })),
+    ),
+  );
+  app.get('/console/api/events', (c) => live(c, () => true));
+  app.post('/console/api/operators/:id/status', async (c) => {
+    const { status } = (await c.req.json().catch(() => ({}))) as { status?: OperatorStatus };
+    if (!status || !['online', 'offline', 'invisible'].includes(status)) throw new SandboxError(400, 'status must be online, offline or invisible');
+    return c.json(state.setOperatorStatus(c.req.query('appid') ?? state.apps()[0]!, c.req.param('id'), status));
+  });
+  app.post('/console/api/reply', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { visitorId?: string; text?: string; operatorId?: string };
+    const { event } = state.operatorMessage(c.req.query('appid') ?? state.apps()[0]!, body.visitorId ?? '', body.text ?? '', body.operatorId);
+    return c.json(event, 201);
+  });
+
+  /** Server-Sent Events of the sandbox's live events that pass `filter`, until the client goes. */
+  function live(c: Context, filter: (event: LiveEvent) => boolean): Response {
+    return streamSSE(c, async (stream) => {
+      let unsubscribe = () => {};
+      const closed = new Promise<void>((resolve) => {
+        unsubscribe = state.subscribe((event) => {
+          if (filter(event)) void stream.writeSSE({ data: JSON.stringify(event) }).catch(resolve);
+        });
+        stream.onAbort(resolve);
+      });
+      await stream.writeSSE({ event: 'hello', data: '{}' });
+      await closed;
+      unsubscribe();
+    });
+  }
+
+  return { app, state, controls };
+}

@@ -1,0 +1,195 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+import { createApi } from '../src/server/app.ts';
+import { loadConfigFile, type WidgetRegistry } from '../src/server/config/file.ts';
+import { silentLogger, type Logger } from '../src/server/log.ts';
+import { openMessageStore, type MessageStore } from '../src/server/messages/store.ts';
+import { createPresenceService, type PresenceOptions, type PresenceService } from '../src/server/presence/service.ts';
+import { listen } from '../src/server/start.ts';
+import { createChaportSandbox, type ChaportSandbox } from './chaport-sandbox/app.ts';
+import type { AccountSeed } from './chaport-sandbox/state.ts';
+
+/**
+ * The whole product on localhost, in three origins like in real life: the site (acme.example), the helpdesk API
+ * serving omniwidget.js (help.acme.com), and the Chaport sandbox (app.chaport.com). Used by `npm start` and by
+ * the browser tests, so what is tested is what is demonstrated.
+ */
+
+export const DEMO_APP_ID = '5c1f0e0d0c0b0a0908070605';
+export const DEMO_TOKEN = 'sandbox-token-not-a-secret';
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Origins {
+  site: string;
+  api: string;
+  sandbox: string;
+}
+
+export interface StackOptions {
+  host?: string;
+  ports?: Partial<Record<keyof Origins, number>>;
+  /** The configuration file's content, given the origins; the demo's own by default. */
+  widgets?: (origins: Origins) => unknown;
+  /** SQLite file for e-mail messages. */
+  database?: string;
+  /** Where the generated configuration file is written. */
+  configPath?: string;
+  presence?: PresenceOptions;
+  accounts?: AccountSeed[];
+  /** Real Chaport instead of the sandbox (CHAPORT_APP_ID and CHAPORT_API_TOKEN). */
+  realChaport?: { appId: string; token: string };
+  log?: Logger;
+  /** Extra routes on the site and API origins (tests add pages with their own headers). */
+  extendSite?(app: Hono, origins: Origins): void;
+  extendApi?(app: Hono, origins: Origins): void;
+}
+
+export interface Stack extends Origins {
+  /** The Chaport sandbox's state and controls (its origin is `sandbox`). */
+  chaport: ChaportSandbox;
+  store: MessageStore;
+  presence: PresenceService;
+  widgets: WidgetRegistry;
+  configPath: string;
+  close(): Promise<void>;
+}
+
+export const defaultAccounts = (): AccountSeed[] => [
+  {
+    appId: DEMO_APP_ID,
+    token: DEMO_TOKEN,
+    teamName: 'ACME Support',
+    operators: [
+      { id: 'op-anna', name: 'Anna', email: 'anna@acme.example', status: 'online' },
+      { id: 'op-boris', name: 'Boris', email: 'boris@acme.example', status: 'offline' },
+    ],
+  },
+];
+
+/** The demo's configuration: every channel type on `acme`, and a chat-only `acme-chat`. */
+export function demoWidgets({ site, sandbox }: Origins, real?: { appId: string }): unknown {
+  const chaport = real
+    ? { appId: real.appId }
+    : { appId: DEMO_APP_ID, scriptUrl: `${sandbox}/javascripts/insert.js`, apiUrl: `${sandbox}/api/v1` };
+  return {
+    widgets: [
+      {
+        id: 'acme',
+        allowedOrigins: [site],
+        theme: { color: '#1f6feb', position: 'right' },
+        reopenOnReply: true,
+        presence: { pollSeconds: 10 },
+        channels: [
+          { id: 'chat', type: 'chaport', ...chaport, display: 'hideWhenOffline' },
+          { id: 'tg', type: 'telegram', username: 'acme_support' },
+          { id: 'wa', type: 'whatsapp', phone: '+79990001122', text: 'Hello ACME!' },
+          { id: 'viber', type: 'viber', phone: '+79990001122' },
+          { id: 'vk', type: 'vk', group: 'acme' },
+          { id: 'fb', type: 'messenger', page: 'acme.support' },
+          { id: 'mail', type: 'email' },
+          { id: 'call', type: 'phone', phone: '+74950001122' },
+          { id: 'kb', type: 'link', url: 'https://acme.example/help', label: { en: 'Help center', ru: 'Справочный центр' } },
+        ],
+      },
+      {
+        id: 'acme-chat',
+        allowedOrigins: [site],
+        theme: { color: '#6f42c1', position: 'right' },
+        channels: [{ id: 'chat', type: 'chaport', ...chaport }],
+      },
+    ],
+  };
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? silentLogger;
+  const origins: Origins = { site: '', api: '', sandbox: '' };
+
+  const sandbox = createChaportSandbox(options.accounts ?? defaultAccounts());
+  const sandboxServer = await listen(sandbox.app, { host, port: options.ports?.sandbox ?? 0 });
+  origins.sandbox = sandboxServer.url;
+
+  const site = createSite(origins, () => store);
+  options.extendSite?.(site, origins);
+  const siteServer = await listen(site, { host, port: options.ports?.site ?? 0 });
+  origins.site = siteServer.url;
+
+  // Written to a file and read back like any deployment: OMNIWIDGET_CONFIG / --config.
+  const configPath = options.configPath ?? join(root, '.data', `widgets-${process.pid}-${Date.now()}.json`);
+  mkdirSync(dirname(configPath), { recursive: true });
+  const content = options.widgets ? options.widgets(origins) : demoWidgets(origins, options.realChaport);
+  writeFileSync(configPath, `${JSON.stringify(content, null, 2)}\n`);
+  const widgets = loadConfigFile(configPath, { CHAPORT_API_TOKEN: options.realChaport?.token ?? DEMO_TOKEN });
+
+  const store = openMessageStore(options.database ?? join(root, '.data', `messages-${process.pid}-${Date.now()}.sqlite`));
+  const presence = createPresenceService({ log, ...options.presence });
+  const api = createApi({ widgets, store, presence, log, widgetScriptPath: join(root, 'dist', 'omniwidget.js') });
+  options.extendApi?.(api, origins);
+  const apiServer = await listen(api, { host, port: options.ports?.api ?? 0 });
+  origins.api = apiServer.url;
+
+  return {
+    ...origins,
+    chaport: sandbox,
+    store,
+    presence,
+    widgets,
+    configPath,
+    async close() {
+      await Promise.all([siteServer.close(), apiServer.close(), sandboxServer.close()]);
+      store.close();
+    },
+  };
+}
+
+/** The demo site: static pages with the script tag, served under a strict CSP (no inline script or style). */
+function createSite(origins: Origins, store: () => MessageStore): Hono {
+  const app = new Hono();
+  const file = (name: string) => readFileSync(join(root, 'demo', 'site', name), 'utf8');
+  const csp = () =>
+    [
+      "default-src 'self'",
+      `script-src 'self' ${origins.api} ${origins.sandbox}`,
+      `connect-src 'self' ${origins.api} ${origins.sandbox}`,
+      `frame-src ${origins.sandbox}`,
+      "style-src 'self'",
+      "img-src 'self' data:",
+    ].join('; ');
+  const render = (c: Context, html: string) =>
+    c.body(
+      html
+        .replace('{{NAV}}', file('_nav.html'))
+        .replaceAll('{{API}}', origins.api)
+        .replaceAll('{{CONSOLE}}', `${origins.sandbox}/console`),
+      200,
+      { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp(), 'Cache-Control': 'no-store' },
+    );
+  const pages: Record<string, string> = {
+    '/': 'index.html',
+    '/about': 'about.html',
+    '/ru': 'ru.html',
+    '/pure-chat': 'pure-chat.html',
+    '/own-button': 'own-button.html',
+    '/spa': 'spa.html',
+    '/spa/*': 'spa.html',
+  };
+  for (const [path, name] of Object.entries(pages)) app.get(path, (c) => render(c, file(name)));
+  for (const asset of ['site.css', 'stub.js', 'own-button.js', 'spa.js'])
+    app.get(`/${asset}`, (c) => c.body(file(asset), 200, { 'Content-Type': asset.endsWith('.css') ? 'text/css' : 'text/javascript', 'Cache-Control': 'no-cache' }));
+  app.get('/inbox', (c) => {
+    const rows = ['acme', 'acme-chat']
+      .flatMap((widget) => store().list(widget))
+      .map((m) => `<tr><td>${escape(m.createdAt)}</td><td>${escape(m.name ?? '')} &lt;${escape(m.email)}&gt;</td><td>${escape(m.message)}</td><td>${escape(m.page ?? '')}</td></tr>`)
+      .join('');
+    return render(
+      c,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Inbox — omniwidget demo</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/site.css"></head><body>{{NAV}}<main><h1>E-mail form inbox</h1><p>Messages the helpdesk API stored (SQLite). Each appears once, however often the network failed.</p><table><thead><tr><th>Received</th><th>From</th><th>Message</th><th>Page</th></tr></thead><tbody>${rows || '<tr><td colspan="4">Nothing yet.</td></tr>'}</tbody></table></main></body></html>`,
+    );
+  });
+  return app;
+}

@@ -44,6 +44,7 @@ export interface StackOptions {
   /** Extra routes on the site and API origins (tests add pages with their own headers). */
   extendSite?(app: Hono, origins: Origins): void;
   extendApi?(app: Hono, origins: Origins): void;
+  extendSandbox?(app: Hono, origins: Origins): void;
 }
 
 export interface Stack extends Origins {
@@ -111,6 +112,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const origins: Origins = { site: '', api: '', sandbox: '' };
 
   const sandbox = createChaportSandbox(options.accounts ?? defaultAccounts());
+  options.extendSandbox?.(sandbox.app, origins);
   const sandboxServer = await listen(sandbox.app, { host, port: options.ports?.sandbox ?? 0 });
   origins.sandbox = sandboxServer.url;
 
@@ -118,6 +120,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   options.extendSite?.(site, origins);
   const siteServer = await listen(site, { host, port: options.ports?.site ?? 0 });
   origins.site = siteServer.url;
+  // The API's origin goes into its own configuration (allowed origins), so it listens first and gets its app after.
+  let api: Hono | undefined;
+  const apiServer = await listen({ fetch: (request, ...rest) => api!.fetch(request, ...rest) }, { host, port: options.ports?.api ?? 0 });
+  origins.api = apiServer.url;
 
   // Written to a file and read back like any deployment: OMNIWIDGET_CONFIG / --config.
   const configPath = options.configPath ?? join(root, '.data', `widgets-${process.pid}-${Date.now()}.json`);
@@ -128,10 +134,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const store = openMessageStore(options.database ?? join(root, '.data', `messages-${process.pid}-${Date.now()}.sqlite`));
   const presence = createPresenceService({ log, ...options.presence });
-  const api = createApi({ widgets, store, presence, log, widgetScriptPath: join(root, 'dist', 'omniwidget.js') });
+  api = createApi({ widgets, store, presence, log, widgetScriptPath: join(root, 'dist', 'omniwidget.js') });
   options.extendApi?.(api, origins);
-  const apiServer = await listen(api, { host, port: options.ports?.api ?? 0 });
-  origins.api = apiServer.url;
 
   return {
     ...origins,

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 
 export interface RunningServer {
   /** `http://host:port`, with the port actually bound (useful with port 0). */
@@ -8,8 +7,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves a Hono app on Node's HTTP server; resolves once it listens. */
-export function listen(app: Hono, { port = 0, host = '127.0.0.1' }: { port?: number; host?: string } = {}): Promise<RunningServer> {
+/** Serves a Hono app (anything with `fetch`) on Node's HTTP server; resolves once it listens. */
+export function listen(app: { fetch: (request: Request, ...rest: any[]) => Response | Promise<Response> }, { port = 0, host = '127.0.0.1' }: { port?: number; host?: string } = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -137,9 +137,9 @@ export function createWidget(options: WidgetOptions): Widget {
       return;
     }
     if (visitor) controller.identify(...visitor);
-    for (const intent of intents.splice(0)) guard(intent)(controller);
     ready = { widgetId: loaded.config.id, channels: controller.visibleChannelIds() };
     events.emit('ready', ready);
+    for (const intent of intents.splice(0)) guard(intent)(controller);
   })();
 
   return widget;
@@ -310,7 +310,7 @@ function start(config: WidgetConfig, options: ResolvedOptions, { api, events, re
   });
   const mounted = mountHost(document, widgetCss({ ...theme, zIndex: options.zIndex }));
   mounted.host.setAttribute('data-widget-id', config.id);
-  const update = renderUi(mounted.container, mounted.shadow, ui);
+  const update = renderUi(mounted.shadow, ui);
   // One re-render per change of any source; `open`/`close` follow what the visitor sees: our panel or Chaport's window.
   let wasOpen = false;
   const onChange = () => {

@@ -5,8 +5,8 @@
  */
 export interface Mounted {
   host: HTMLElement;
+  /** Preact renders straight into it: no wrapper element that could take a box in the page's layout. */
   shadow: ShadowRoot;
-  container: HTMLElement;
   unmount(): void;
 }
 
@@ -25,9 +25,6 @@ export function mountHost(doc: Document, css: string): Mounted {
     style.textContent = css;
     shadow.append(style);
   }
-  const container = doc.createElement('div');
-  shadow.append(container);
-
   const attach = () => {
     if (!host.isConnected) (doc.body ?? doc.documentElement).append(host);
     if (doc.body) bodyObserver.observe(doc.body, { childList: true });
@@ -41,7 +38,6 @@ export function mountHost(doc: Document, css: string): Mounted {
   return {
     host,
     shadow,
-    container,
     unmount() {
       bodyObserver.disconnect();
       rootObserver.disconnect();

@@ -2,26 +2,27 @@ import { render } from 'preact';
 import { App } from './app.tsx';
 import type { PanelState, View, WidgetUi } from './model.ts';
 
-const FOCUSABLE = 'a[href],button,input,textarea';
+/** The first control of the panel's body: `.body a[href], .body button, …`. */
+const FIRST_CONTROL = ['a[href]', 'button', 'input', 'textarea'].map((selector) => `.body ${selector}`).join();
 
 /**
  * Renders the widget from a view snapshot (called on every store change), and manages focus (WCAG 2.4.3): into the panel when it
  * opens or changes screen, back to the launcher (or the site's own button) when it closes.
  */
-export function renderUi(container: HTMLElement, shadow: ShadowRoot, ui: WidgetUi): (view: View | null) => void {
+export function renderUi(shadow: ShadowRoot, ui: WidgetUi): (view: View | null) => void {
   let previous: PanelState | undefined;
   let returnTo: HTMLElement | null = null;
   return (view) => {
-    if (!view) return render(null, container);
+    if (!view) return render(null, shadow);
     const wasFocusedInside = !!shadow.activeElement;
-    render(<App view={view} ui={ui} />, container);
+    render(<App view={view} ui={ui} />, shadow);
     const { open, screen } = view.panel;
     if (open && (!previous?.open || previous.screen !== screen)) {
       if (!previous?.open) {
         const active = document.activeElement as HTMLElement | null;
         returnTo = active && active !== shadow.host && active !== document.body ? active : null;
       }
-      shadow.querySelector<HTMLElement>(`.body ${FOCUSABLE}`)?.focus();
+      shadow.querySelector<HTMLElement>(FIRST_CONTROL)?.focus();
     } else if (!open && previous?.open && (wasFocusedInside || document.activeElement === document.body)) {
       (shadow.querySelector<HTMLElement>('.launcher') ?? returnTo)?.focus();
     }

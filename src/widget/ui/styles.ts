@@ -5,8 +5,8 @@
  * `html { font-size: 62.5% }` must not shrink the widget.
  */
 const base = `
-:host{all:initial!important}
-.ow{font:14px/1.45 system-ui,sans-serif;color:#1f2328;direction:ltr}
+:host{all:initial!important;direction:ltr!important;display:contents!important}
+.ow{display:contents;font:14px/1.45 system-ui,sans-serif;color:#1f2328}
 :where(.ow *){box-sizing:border-box;font:inherit;color:inherit;margin:0}
 svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round;flex:none}
 button{cursor:pointer;border:0;background:none;padding:0}

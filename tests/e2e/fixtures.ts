@@ -39,6 +39,8 @@ export function testWidgets(origins: Origins) {
       widget('hanging-chat', [{ ...chat, scriptUrl: `${origins.sandbox}/test/never-ready.js`, loadTimeoutSeconds: 2 }, tg]),
       widget('left', [tg, mail], { theme: { color: '#ffd33d', position: 'left' } }),
       widget('ru', [tg, mail], { locale: 'ru' }),
+      // Chaport's RU region, with no script URL override: the SDK must ask app.chaport.ru.
+      widget('ru-region', [{ id: 'chat', type: 'chaport', appId: APP_ID, region: 'ru', loadTimeoutSeconds: 2 }, tg]),
     ],
   };
 }
@@ -84,7 +86,7 @@ omniwidget-root, [data-widget-id] { transform: translateX(40px); filter: blur(2p
 const CSP = (origins: Origins) =>
   [
     "default-src 'self'",
-    `script-src 'self' ${origins.api} ${origins.sandbox}`,
+    `script-src 'self' ${origins.api} ${origins.sandbox} https://app.chaport.ru`,
     `connect-src 'self' ${origins.api} ${origins.sandbox}`,
     `frame-src ${origins.sandbox}`,
     "style-src 'self'",

@@ -45,6 +45,8 @@ export interface StackOptions {
   extendSite?(app: Hono, origins: Origins): void;
   extendApi?(app: Hono, origins: Origins): void;
   extendSandbox?(app: Hono, origins: Origins): void;
+  /** Sees every request to the API and its response status (tests count polls and conditional requests). */
+  onApiRequest?(request: Request, status: number): void;
 }
 
 export interface Stack extends Origins {
@@ -122,7 +124,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   origins.site = siteServer.url;
   // The API's origin goes into its own configuration (allowed origins), so it listens first and gets its app after.
   let api: Hono | undefined;
-  const apiServer = await listen({ fetch: (request, ...rest) => api!.fetch(request, ...rest) }, { host, port: options.ports?.api ?? 0 });
+  const apiServer = await listen(
+    {
+      fetch: async (request, ...rest) => {
+        const response = await api!.fetch(request, ...rest);
+        options.onApiRequest?.(request, response.status);
+        return response;
+      },
+    },
+    { host, port: options.ports?.api ?? 0 },
+  );
   origins.api = apiServer.url;
 
   // Written to a file and read back like any deployment: OMNIWIDGET_CONFIG / --config.

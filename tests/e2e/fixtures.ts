@@ -93,10 +93,17 @@ const CSP = (origins: Origins) =>
     "img-src 'self' data:",
   ].join('; ');
 
-export const test = base.extend<{ errors: Error[] }, { stack: Stack }>({
+/** A request the API received: for counting polls and checking they are conditional. */
+export type ApiRequest = { at: number; method: string; path: string; ifNoneMatch: string | null; status: number };
+
+export const test = base.extend<{ errors: Error[] }, { stack: Stack & { requests: ApiRequest[] } }>({
   stack: [
     async ({}, use) => {
+      const requests: ApiRequest[] = [];
       const stack = await startStack({
+        onApiRequest(request, status) {
+          requests.push({ at: Date.now(), method: request.method, path: new URL(request.url).pathname, ifNoneMatch: request.headers.get('If-None-Match'), status });
+        },
         widgets: testWidgets,
         presence: { refreshMs: 500 },
         extendSite(app, origins) {
@@ -125,7 +132,7 @@ export const test = base.extend<{ errors: Error[] }, { stack: Stack }>({
           app.get('/test/never-ready.js', (c) => c.body('/* a Chaport that never becomes ready */', 200, { 'Content-Type': 'text/javascript' }));
         },
       });
-      await use(stack);
+      await use(Object.assign(stack, { requests }));
       await stack.close();
     },
     { scope: 'worker' },

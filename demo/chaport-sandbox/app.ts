@@ -101,7 +101,7 @@ export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
   // --- The fake REST API (base /api/v1, bearer token) -------------------------------------------------
   const rest = new Hono<{ Variables: { appId: string } }>();
   rest.use('*', async (c, next) => {
-    state.countRestCall(`${c.req.method} ${c.req.routePath}`);
+    state.countRestCall(`${c.req.method} ${c.req.path}`);
     if (controls.restDelayMs) await new Promise((resolve) => setTimeout(resolve, controls.restDelayMs));
     if (controls.restFailure) return c.json({ error: { code: controls.restFailure, message: 'Sandbox: simulated failure' } }, controls.restFailure as 500);
     c.set('appId', state.accountByToken(c.req.header('Authorization')).appId);

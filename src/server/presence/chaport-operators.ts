@@ -30,7 +30,8 @@ export async function anyOperatorOnline(
     throw new ChaportApiError(`GET ${url} failed: ${reason}`);
   }
   if (!response.ok) {
-    await response.body?.cancel();
+    // Discard the body without waiting on it: a half-broken upstream must not hold the answer up.
+    void response.body?.cancel().catch(() => {});
     throw new ChaportApiError(`GET ${url} answered ${response.status}${response.status === 401 ? ' (the API token was refused)' : ''}`);
   }
   let body: unknown;

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The published package, as built in dist/: its public surface is pinned here, importing it runs nothing,
+ * and it is safe to import (and call) during server-side rendering.
+ */
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+if (!existsSync('dist/index.js')) throw new Error('dist/ is missing: run `npm run build` before these tests (npm test does)');
+
+describe('the npm package', () => {
+  it('exports exactly the public API', async () => {
+    const widget = await import('../../dist/index.js');
+    expect(Object.keys(widget).sort()).toEqual(['ChatError', 'ConfigError', 'MessageError', 'OmniwidgetError', 'OptionsError', 'createWidget']);
+    const server = await import('../../dist/server/index.js');
+    expect(Object.keys(server).sort()).toEqual([
+      'ChaportApiError',
+      'ConfigFileError',
+      'IdempotencyConflictError',
+      'anyOperatorOnline',
+      'configFileSchema',
+      'createApi',
+      'createLogger',
+      'createPresenceService',
+      'listen',
+      'loadConfigFile',
+      'openMessageStore',
+      'parseConfigFile',
+      'silentLogger',
+    ]);
+    const contract = await import('../../dist/contract.js');
+    expect(Object.keys(contract)).toEqual(expect.arrayContaining(['widgetConfigSchema', 'messageRequestSchema', 'presenceResponseSchema', 'apiPaths', 'DEFAULT_TEXTS']));
+  });
+
+  it('declares its entries, types and side effects', () => {
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(pkg.exports['./server'].types).toBe('./dist/server/index.d.ts');
+    for (const entry of Object.values(pkg.exports) as ({ types?: string; default?: string } | string)[]) {
+      for (const file of typeof entry === 'string' ? [entry] : Object.values(entry)) expect(existsSync(file), file).toBe(true);
+    }
+    // Only the script-tag bundle has an effect when loaded; the ESM entries are pure.
+    expect(pkg.sideEffects).toEqual(['./dist/omniwidget.js']);
+    const types = readFileSync('dist/index.d.ts', 'utf8');
+    for (const name of ['createWidget', 'WidgetOptions', 'WidgetEvents', 'VisitorData', 'Widget', 'OmniwidgetError']) expect(types).toContain(name);
+  });
+
+  it('is safe to import and call during server-side rendering: no globals, no DOM, an error event instead of a throw', async () => {
+    const before = new Set(Object.keys(globalThis));
+    const { createWidget } = await import('../../dist/index.js');
+    const widget = createWidget({ widgetId: 'acme', apiUrl: 'https://help.acme.com' });
+    const error = await new Promise<Error & { code: string }>((resolve) => widget.on('error', resolve));
+    expect(error.code).toBe('unsupported_environment');
+    expect(() => (widget.open(), widget.identify({ name: 'x' }), widget.destroy())).not.toThrow();
+    // nanostores keeps one shared `nanostoresGlobal` in a plain ESM install; nothing of ours.
+    expect(Object.keys(globalThis).filter((key) => !before.has(key) && key !== 'nanostoresGlobal')).toEqual([]);
+  });
+
+  it('ships a script-tag bundle that is one classic script without eval', () => {
+    const script = readFileSync('dist/omniwidget.js', 'utf8');
+    expect(script.startsWith('!function(){') || script.startsWith('(function(){') || script.startsWith('(()=>{')).toBe(true);
+    expect(script).not.toMatch(/\beval\(|new Function\(|^import |^export /m);
+    expect(script).not.toContain('nanostoresGlobal');
+  });
+});

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { APP_ID, channelItems, expect, launcher, openWidgetPage, panel, recordedEvents, test, waitForEvent } from './fixtures.ts';
+import { APP_ID, channelItems, expect, launcher, openWidgetPage, panel, recordedEvents, test, waitForEvent, type ApiRequest } from './fixtures.ts';
 
 /**
  * Headless Chromium keeps every page "visible" and offers no way to hide one, so a hidden tab is simulated at the
@@ -13,7 +13,7 @@ async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<v
   }, state);
 }
 
-const presencePolls = (requests: { path: string; at: number }[], widgetId: string, since: number) =>
+const presencePolls = (requests: ApiRequest[], widgetId: string, since: number) =>
   requests.filter((request) => request.path === `/v1/widgets/${widgetId}/presence` && request.at >= since);
 
 test.describe('operator presence', () => {

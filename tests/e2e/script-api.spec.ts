@@ -21,6 +21,18 @@ test.describe('script tag and JS API', () => {
     expect(names.indexOf('ready')).toBeLessThan(names.indexOf('channel:select'));
   });
 
+  test('omniwidget(\'init\', options) in the queue supplies options on top of the data attributes', async ({ page, stack, errors }) => {
+    await page.route(`${stack.api}/omniwidget.js`, async (route) => {
+      await page.evaluate(() => (window as any).omniwidget('init', { launcher: false, locale: 'ru' }));
+      await route.continue();
+    });
+    await openWidgetPage(page, stack, 'all');
+    await waitForEvent(page, 'ready');
+    await expect(launcher(page)).toHaveCount(0);
+    await page.evaluate(() => (window as any).omniwidget('open'));
+    await expect(panel(page).getByRole('heading')).toHaveText('Как вам удобнее связаться с нами?');
+  });
+
   test('window.omniwidget is callable and has the widget\'s methods; it is the only global added', async ({ page, stack, errors }) => {
     await page.goto(`${stack.site}/t/all?noscript=1`);
     const before: string[] = await page.evaluate(() => Object.keys(window));

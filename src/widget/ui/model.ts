@@ -17,7 +17,7 @@ export type FieldErrors = Partial<Record<FormField, string>>;
 
 /**
  * One snapshot of everything on screen. The UI is a pure function of it: components have no state of their
- * own and no hooks, so the whole widget re-renders from one subscription (and stays a few kilobytes smaller).
+ * own and no hooks; the widget re-renders from the snapshot on any store change (and stays kilobytes smaller).
  */
 export interface View {
   panel: PanelState;

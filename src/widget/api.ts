@@ -26,7 +26,7 @@ export interface ApiClient {
   sendMessage(idempotencyKey: string, body: MessageRequest, signal?: AbortSignal): Promise<SendOutcome>;
 }
 
-const describe = (error: unknown, timeout: number): string => {
+const reasonOf = (error: unknown, timeout: number): string => {
   if (error instanceof HTTPError) return `HTTP ${error.response.status}`;
   if (error instanceof TimeoutError) return `no answer within ${timeout} ms`;
   return `network error (${(error as Error)?.message ?? String(error)})`;
@@ -54,7 +54,7 @@ export function createApiClient({ apiUrl, widgetId, timeout, signal }: { apiUrl:
           throw new ConfigError('config_invalid', `The configuration of widget "${widgetId}" from ${configUrl} is not valid JSON`, configUrl, 200, { cause: error });
         const status = error instanceof HTTPError ? error.response.status : undefined;
         const detail = status === 404 ? ' (unknown widget)' : '';
-        throw new ConfigError('config_unavailable', `Could not load the configuration of widget "${widgetId}" from ${configUrl}: ${describe(error, timeout)}${detail}`, configUrl, status, {
+        throw new ConfigError('config_unavailable', `Could not load the configuration of widget "${widgetId}" from ${configUrl}: ${reasonOf(error, timeout)}${detail}`, configUrl, status, {
           cause: error,
         });
       }
@@ -80,7 +80,7 @@ export function createApiClient({ apiUrl, widgetId, timeout, signal }: { apiUrl:
           ...(requestSignal ? { signal: requestSignal } : {}),
         });
       } catch (error) {
-        return { ok: false, reason: describe(error, timeout) };
+        return { ok: false, reason: reasonOf(error, timeout) };
       }
       if (response.status === 201 || response.status === 200) {
         const parsed = v.safeParse(messageResponseSchema, await response.json().catch(() => null));

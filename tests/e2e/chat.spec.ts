@@ -42,7 +42,7 @@ async function startConversation(page: Page, stack: Stack, widgetId: string, par
 }
 
 test.describe('Chaport as a channel', () => {
-  test('nothing is requested from Chaport until the visitor picks the chat; then insert.js, once, the documented way', async ({ page, stack, errors }) => {
+  test('nothing is requested from Chaport until the visitor picks the chat; then insert.js, once, the documented way', async ({ page, stack }) => {
     const sandboxRequests: string[] = [];
     page.on('request', (request) => request.url().startsWith(stack.sandbox) && sandboxRequests.push(request.url()));
     // Record what window.chaport looks like at the moment insert.js arrives: the official stub, not a bare object.
@@ -83,7 +83,7 @@ test.describe('Chaport as a channel', () => {
     expect(sandboxRequests.filter((url) => url.endsWith('/javascripts/insert.js'))).toHaveLength(1);
   });
 
-  test('picking the chat opens Chaport\'s window and hides our panel; closing it brings our launcher back', async ({ page, stack, errors }) => {
+  test('picking the chat opens Chaport\'s window and hides our panel; closing it brings our launcher back', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await launcher(page).click();
     await panel(page).locator('[data-channel="chat"]').click();
@@ -101,7 +101,7 @@ test.describe('Chaport as a channel', () => {
     ]);
   });
 
-  test('open(), openChannel(\'chat\') and close() stay consistent with Chaport\'s state', async ({ page, stack, errors }) => {
+  test('open(), openChannel(\'chat\') and close() stay consistent with Chaport\'s state', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await waitForEvent(page, 'ready');
     await page.evaluate(() => (window as any).omniwidget('openChannel', 'chat'));
@@ -118,7 +118,7 @@ test.describe('Chaport as a channel', () => {
     await expect(chatWindow(page)).toBeHidden();
   });
 
-  test('identify() after Chaport loaded reaches it through setVisitorData', async ({ page, stack, errors }) => {
+  test('identify() after Chaport loaded reaches it through setVisitorData', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'chat-only');
     await launcher(page).click();
     await expect(chatWindow(page)).toBeVisible();
@@ -127,14 +127,14 @@ test.describe('Chaport as a channel', () => {
     await expect.poll(() => stack.chaport.state.visitor(APP_ID, visitorId!)).toMatchObject({ name: 'Ann After', email: 'ann.after@example.com', phone: '+79990001122', custom: { plan: 'pro' } });
   });
 
-  test('with the chat as the only channel, the launcher opens the chat directly', async ({ page, stack, errors }) => {
+  test('with the chat as the only channel, the launcher opens the chat directly', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'chat-only');
     await launcher(page).click();
     await expect(chatWindow(page)).toBeVisible();
     await expect(panel(page)).toHaveCount(0);
   });
 
-  test('the RU region loads Chaport from app.chaport.ru', async ({ page, stack, errors }) => {
+  test('the RU region loads Chaport from app.chaport.ru', async ({ page, stack }) => {
     const requested = page.waitForRequest('https://app.chaport.ru/javascripts/insert.js');
     await page.route('https://app.chaport.ru/**', (route) => route.abort('connectionrefused'));
     await openWidgetPage(page, stack, 'ru-region');
@@ -148,7 +148,7 @@ test.describe('Chaport as a channel', () => {
     ['broken-chat', /^Chaport's script could not be loaded from http:\/\/127\.0\.0\.1:\d+\/missing\/insert\.js$/],
     ['hanging-chat', /^Chaport did not become ready within 2 s/],
   ] as const) {
-    test(`${widget === 'broken-chat' ? 'a script that fails (404)' : 'a script that never becomes ready'}: the panel says so and offers the other channels`, async ({ page, stack, errors }) => {
+    test(`${widget === 'broken-chat' ? 'a script that fails (404)' : 'a script that never becomes ready'}: the panel says so and offers the other channels`, async ({ page, stack }) => {
       await openWidgetPage(page, stack, widget);
       await launcher(page).click();
       await panel(page).locator('[data-channel="chat"]').click();
@@ -167,7 +167,7 @@ test.describe('Chaport as a channel', () => {
 });
 
 test.describe('re-open on agent reply', () => {
-  test('the visitor closed the chat; an operator replies; it opens again by itself', async ({ page, stack, errors }) => {
+  test('the visitor closed the chat; an operator replies; it opens again by itself', async ({ page, stack }) => {
     const visitorId = await startConversation(page, stack, 'all');
     await visitorClosesChat(page);
     await operatorReplies(stack, visitorId, 'Hi! How can I help?');
@@ -177,7 +177,7 @@ test.describe('re-open on agent reply', () => {
     expect(message.payload).toEqual({ channel: 'chat', reopened: true });
   });
 
-  test('…also after the visitor moved to another page of the site', async ({ page, stack, errors }) => {
+  test('…also after the visitor moved to another page of the site', async ({ page, stack }) => {
     const visitorId = await startConversation(page, stack, 'all');
     await visitorClosesChat(page);
     const insertRequests: string[] = [];
@@ -194,7 +194,7 @@ test.describe('re-open on agent reply', () => {
     expect((await waitForEvent(page, 'chat:message')).payload.reopened).toBe(true);
   });
 
-  test('a reply that arrived between pages re-opens the chat on the next page', async ({ page, stack, errors }) => {
+  test('a reply that arrived between pages re-opens the chat on the next page', async ({ page, stack }) => {
     const visitorId = await startConversation(page, stack, 'all');
     await visitorClosesChat(page);
     await page.goto('about:blank');
@@ -204,7 +204,7 @@ test.describe('re-open on agent reply', () => {
     await expect(chatFrame(page).locator('li.operator-message').last()).toHaveText(/while you were away/);
   });
 
-  test('with reopenOnReply: false the window stays closed; the launcher shows an unread badge instead', async ({ page, stack, errors }) => {
+  test('with reopenOnReply: false the window stays closed; the launcher shows an unread badge instead', async ({ page, stack }) => {
     const visitorId = await startConversation(page, stack, 'no-reopen');
     await visitorClosesChat(page);
     await operatorReplies(stack, visitorId, 'A reply you will see later');
@@ -221,7 +221,7 @@ test.describe('re-open on agent reply', () => {
     await expect(launcher(page).locator('.badge')).toHaveCount(0);
   });
 
-  test('never fights the visitor: closed twice within seconds, the next reply only raises the badge', async ({ page, stack, errors }) => {
+  test('never fights the visitor: closed twice within seconds, the next reply only raises the badge', async ({ page, stack }) => {
     const visitorId = await startConversation(page, stack, 'all');
     await visitorClosesChat(page);
     await operatorReplies(stack, visitorId, 'First reply');
@@ -243,7 +243,7 @@ test.describe('re-open on agent reply', () => {
 });
 
 test.describe('consent', () => {
-  test('without consent, no Chaport and no storage until the visitor accepts in the panel', async ({ page, stack, errors }) => {
+  test('without consent, no Chaport and no storage until the visitor accepts in the panel', async ({ page, stack }) => {
     const sandboxRequests: string[] = [];
     page.on('request', (request) => request.url().startsWith(stack.sandbox) && sandboxRequests.push(request.url()));
     await openWidgetPage(page, stack, 'all', { 'data-consent': 'false' });

@@ -29,7 +29,7 @@ const pageStyles = (page: Page) =>
   PROPERTIES);
 
 test.describe('host-page citizenship', () => {
-  test('an aggressive host stylesheet does not change the widget', async ({ page, stack, errors }) => {
+  test('an aggressive host stylesheet does not change the widget', async ({ page, stack }) => {
     const snapshot = async (params: Record<string, string>) => {
       await openWidgetPage(page, stack, 'all', params);
       await launcher(page).click();
@@ -45,7 +45,7 @@ test.describe('host-page citizenship', () => {
     expect(reset).toEqual(clean);
   });
 
-  test('the widget\'s CSS does not touch the host page', async ({ page, stack, errors }) => {
+  test('the widget\'s CSS does not touch the host page', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all', { noscript: '1' });
     const before = { styles: await pageStyles(page), sheets: await page.evaluate(() => document.styleSheets.length) };
     await openWidgetPage(page, stack, 'all');
@@ -59,7 +59,7 @@ test.describe('host-page citizenship', () => {
     });
   });
 
-  test('works on a page served with Content-Security-Policy: default-src \'self\'', async ({ page, stack, errors }) => {
+  test('works on a page served with Content-Security-Policy: default-src \'self\'', async ({ page, stack }) => {
     const violations: string[] = [];
     page.on('console', (message) => message.text().includes('Content Security Policy') && violations.push(message.text()));
     await page.goto(`${stack.api}/test/csp/mail-only?record=1`);
@@ -75,7 +75,7 @@ test.describe('host-page citizenship', () => {
     expect(violations).toEqual([]);
   });
 
-  test('destroy() leaves no node, listener, timer, global or request behind', async ({ page, stack, errors }) => {
+  test('destroy() leaves no node, listener, timer, global or request behind', async ({ page, stack }) => {
     // Attribute every listener, timer and observer to the script that made it.
     await page.addInitScript(() => {
       const ours = () => /omniwidget\.js/.test(new Error().stack ?? '');
@@ -168,7 +168,7 @@ test.describe('host-page citizenship', () => {
     expect(globalsAfter.filter((key) => !globalsBefore.includes(key) && !key.startsWith('__'))).toEqual([]);
   });
 
-  test('survives SPA navigation that replaces the whole body', async ({ page, stack, errors }) => {
+  test('survives SPA navigation that replaces the whole body', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await launcher(page).click();
     await panel(page).locator('[data-channel="mail"]').click();

@@ -40,7 +40,7 @@ const failures: { name: string; respond: (route: Route, origin: string) => Promi
 
 test.describe('a failing configuration leaves the page untouched', () => {
   for (const failure of failures) {
-    test(`${failure.name}: an error event, no exception, no widget`, async ({ page, stack, errors }) => {
+    test(`${failure.name}: an error event, no exception, no widget`, async ({ page, stack }) => {
       let calls = 0;
       await page.route(`${stack.api}/v1/widgets/all/config`, (route) => (calls++, failure.respond(route, stack.site)));
       await openWidgetPage(page, stack, 'all', { 'data-timeout': '1000' });
@@ -58,14 +58,14 @@ test.describe('a failing configuration leaves the page untouched', () => {
     });
   }
 
-  test('an unknown widget: a 404 the SDK can read, reported as such', async ({ page, stack, errors }) => {
+  test('an unknown widget: a 404 the SDK can read, reported as such', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'no-such-widget');
     const error = await waitForEvent(page, 'error');
     expect(error.payload).toMatchObject({ code: 'config_unavailable', message: expect.stringMatching(/HTTP 404 \(unknown widget\)$/) });
     expect(await page.locator('omniwidget-root').count()).toBe(0);
   });
 
-  test('without an error listener, the failure goes to the console, not to an exception', async ({ page, stack, errors }) => {
+  test('without an error listener, the failure goes to the console, not to an exception', async ({ page, stack }) => {
     const warnings: string[] = [];
     page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
     await page.route(`${stack.api}/v1/widgets/all/config`, (route) => route.fulfill({ status: 500, headers: { 'Access-Control-Allow-Origin': stack.site }, body: '' }));

@@ -10,7 +10,7 @@ const form = (page: Page) => ({
 });
 
 test.describe('the e-mail form', () => {
-  test('validates inline, names each problem next to its field, and sends nothing invalid', async ({ page, stack, errors }) => {
+  test('validates inline, names each problem next to its field, and sends nothing invalid', async ({ page, stack }) => {
     let posted = 0;
     await page.route(`${stack.api}/v1/widgets/mail-only/messages`, (route) => (posted++, route.continue()));
     await openWidgetPage(page, stack, 'mail-only');
@@ -32,7 +32,7 @@ test.describe('the e-mail form', () => {
     expect(posted).toBe(0);
   });
 
-  test('sends once, says so, and the helpdesk stores it with the page it came from', async ({ page, stack, errors }) => {
+  test('sends once, says so, and the helpdesk stores it with the page it came from', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'mail-only');
     await launcher(page).click();
     const f = form(page);
@@ -51,7 +51,7 @@ test.describe('the e-mail form', () => {
     await expect(f.email).toHaveValue('ann@example.com');
   });
 
-  test('delivers exactly once across a lost response, a network failure and a reload', async ({ page, stack, errors }) => {
+  test('delivers exactly once across a lost response, a network failure and a reload', async ({ page, stack }) => {
     const url = `${stack.api}/v1/widgets/mail-only/messages`;
     const keys: string[] = [];
     // 1st attempt reaches the server but the answer is lost; then the network is down.
@@ -87,7 +87,7 @@ test.describe('the e-mail form', () => {
     expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes(':outbox:')))).toEqual([]);
   });
 
-  test('a message the server refuses stays in the form with the reason', async ({ page, stack, errors }) => {
+  test('a message the server refuses stays in the form with the reason', async ({ page, stack }) => {
     await page.route(`${stack.api}/v1/widgets/mail-only/messages`, (route) =>
       route.fulfill({
         status: 400,
@@ -108,7 +108,7 @@ test.describe('the e-mail form', () => {
     expect(error.payload).toMatchObject({ name: 'MessageError', code: 'message_rejected' });
   });
 
-  test('the draft survives closing and reopening the panel', async ({ page, stack, errors }) => {
+  test('the draft survives closing and reopening the panel', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'mail-only');
     await launcher(page).click();
     await form(page).message.fill('Half-written');

@@ -137,13 +137,18 @@ export const test = base.extend<{ errors: Error[] }, { stack: Stack & { requests
     },
     { scope: 'worker' },
   ],
-  // Every uncaught exception in any page of the test fails the test: the SDK must never throw into the host.
-  errors: async ({ page }, use) => {
-    const errors: Error[] = [];
-    page.on('pageerror', (error) => errors.push(error));
-    await use(errors);
-    expect(errors, 'uncaught exceptions in the page').toEqual([]);
-  },
+  // In every test, any uncaught exception in any page of its context fails it: the SDK must never throw into the host.
+  errors: [
+    async ({ context }, use) => {
+      const errors: Error[] = [];
+      const watch = (page: Page) => page.on('pageerror', (error) => errors.push(error));
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await use(errors);
+      expect(errors, 'uncaught exceptions in the page').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

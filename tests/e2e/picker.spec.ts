@@ -5,7 +5,7 @@ import { channelItems, expect, launcher, openWidgetPage, panel, test, waitForEve
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 test.describe('channel picker', () => {
-  test('the launcher opens a panel listing the configured channels in order, with icons and labels', async ({ page, stack, errors }) => {
+  test('the launcher opens a panel listing the configured channels in order, with icons and labels', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await expect(launcher(page)).toBeVisible();
     await expect(launcher(page)).toHaveAttribute('aria-label', 'Contact us');
@@ -30,7 +30,7 @@ test.describe('channel picker', () => {
     await waitForEvent(page, 'open');
   });
 
-  test('messenger channels are real links to the right deep links', async ({ page, stack, errors }) => {
+  test('messenger channels are real links to the right deep links', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await launcher(page).click();
     const link = (id: string) => panel(page).locator(`a[data-channel="${id}"]`);
@@ -60,7 +60,7 @@ test.describe('channel picker', () => {
     await waitForEvent(page, 'channel:select', (event) => event.payload.channel === 'tg' && event.payload.type === 'telegram');
   });
 
-  test('the e-mail channel opens a form in the panel, with a way back', async ({ page, stack, errors }) => {
+  test('the e-mail channel opens a form in the panel, with a way back', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await launcher(page).click();
     await panel(page).locator('[data-channel="mail"]').click();
@@ -70,14 +70,14 @@ test.describe('channel picker', () => {
     await expect(channelItems(page)).toHaveCount(10);
   });
 
-  test('a single e-mail form skips the picker', async ({ page, stack, errors }) => {
+  test('a single e-mail form skips the picker', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'mail-only');
     await launcher(page).click();
     await expect(panel(page).getByRole('heading')).toHaveText('Write to us');
     await expect(panel(page).getByRole('button', { name: 'Back' })).toHaveCount(0);
   });
 
-  test('speaks Russian on a Russian page, English by default, and as the locale option says', async ({ page, stack, errors }) => {
+  test('speaks Russian on a Russian page, English by default, and as the locale option says', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all', { lang: 'ru' });
     await expect(launcher(page)).toHaveAttribute('aria-label', 'Связаться с нами');
     await launcher(page).click();
@@ -95,7 +95,7 @@ test.describe('channel picker', () => {
     await expect(launcher(page)).toHaveAttribute('aria-label', 'Связаться с нами');
   });
 
-  test('is keyboard accessible: focus moves into the panel, Escape closes it and focus returns', async ({ page, stack, errors }) => {
+  test('is keyboard accessible: focus moves into the panel, Escape closes it and focus returns', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await expect(launcher(page)).toBeVisible();
     await launcher(page).focus();
@@ -137,7 +137,7 @@ test.describe('channel picker', () => {
     await context.close();
   });
 
-  test('fills the screen on a phone, with 16px inputs', async ({ page, stack, errors }) => {
+  test('fills the screen on a phone, with 16px inputs', async ({ page, stack }) => {
     await page.setViewportSize({ width: 375, height: 700 });
     await openWidgetPage(page, stack, 'mail-only');
     await launcher(page).click();
@@ -149,7 +149,7 @@ test.describe('channel picker', () => {
     await expect(launcher(page)).toBeVisible();
   });
 
-  test('follows position, theme colour and z-index', async ({ page, stack, errors }) => {
+  test('follows position, theme colour and z-index', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'left', { 'data-z-index': '1234' });
     await expect(launcher(page)).toBeVisible();
     const box = (await launcher(page).boundingBox())!;

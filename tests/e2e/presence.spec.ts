@@ -22,7 +22,7 @@ test.describe('operator presence', () => {
     stack.chaport.state.setOperatorStatus(APP_ID, 'op-boris', 'offline');
   });
 
-  test('the last operator going offline (operator console) removes the chat within one poll; back online, it returns', async ({ page, context, stack, errors }) => {
+  test('the last operator going offline (operator console) removes the chat within one poll; back online, it returns', async ({ page, context, stack }) => {
     await openWidgetPage(page, stack, 'presence');
     await launcher(page).click();
     await expect(channelItems(page)).toHaveText(['Online chat', 'Telegram (opens in a new tab)']);
@@ -44,7 +44,7 @@ test.describe('operator presence', () => {
     ]);
   });
 
-  test('polls conditionally: unchanged presence costs a bodiless 304', async ({ page, stack, errors }) => {
+  test('polls conditionally: unchanged presence costs a bodiless 304', async ({ page, stack }) => {
     const since = Date.now();
     await openWidgetPage(page, stack, 'presence');
     await waitForEvent(page, 'presence');
@@ -57,7 +57,7 @@ test.describe('operator presence', () => {
     }
   });
 
-  test('when presence is unknown (the API keeps failing), the chat shows: Chaport\'s offline mode still takes a message', async ({ page, stack, errors }) => {
+  test('when presence is unknown (the API keeps failing), the chat shows: Chaport\'s offline mode still takes a message', async ({ page, stack }) => {
     stack.chaport.state.setOperatorStatus(APP_ID, 'op-anna', 'offline');
     // The API itself failing for the widget: after a few failed polls presence is unknown.
     await page.route(`${stack.api}/v1/widgets/presence/presence`, (route) => route.fulfill({ status: 503, headers: { 'Access-Control-Allow-Origin': stack.site }, body: '' }));
@@ -68,7 +68,7 @@ test.describe('operator presence', () => {
     await expect(channelItems(page).first()).toHaveText('Online chat');
   });
 
-  test('a visitor with an ongoing conversation keeps the chat while everyone is offline', async ({ page, stack, errors }) => {
+  test('a visitor with an ongoing conversation keeps the chat while everyone is offline', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'presence');
     await launcher(page).click();
     await panel(page).locator('[data-channel="chat"]').click();
@@ -82,7 +82,7 @@ test.describe('operator presence', () => {
     await expect(channelItems(page)).toHaveText(['Online chat', 'Telegram (opens in a new tab)']);
   });
 
-  test('with the chat as the only channel, the whole launcher hides while offline and returns when online', async ({ page, stack, errors }) => {
+  test('with the chat as the only channel, the whole launcher hides while offline and returns when online', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'presence-only');
     await expect(launcher(page)).toBeVisible();
     stack.chaport.state.setOperatorStatus(APP_ID, 'op-anna', 'offline');
@@ -91,7 +91,7 @@ test.describe('operator presence', () => {
     await expect(launcher(page)).toBeVisible({ timeout: 4000 });
   });
 
-  test('two tabs share one poller; both see every change', async ({ context, stack, errors }) => {
+  test('two tabs share one poller; both see every change', async ({ context, stack }) => {
     const first = await context.newPage();
     const second = await context.newPage();
     await openWidgetPage(first, stack, 'presence');
@@ -108,7 +108,7 @@ test.describe('operator presence', () => {
     await waitForEvent(second, 'presence', (event) => event.payload.online === false);
   });
 
-  test('a hidden tab makes no requests, and refreshes when it comes back', async ({ page, stack, errors }) => {
+  test('a hidden tab makes no requests, and refreshes when it comes back', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'presence');
     await waitForEvent(page, 'presence');
     await setVisibility(page, 'hidden');
@@ -122,7 +122,7 @@ test.describe('operator presence', () => {
     expect(presencePolls(stack.requests, 'presence', visibleSince)[0]!.at - visibleSince).toBeLessThan(1000);
   });
 
-  test('with display: "always", nothing is polled', async ({ page, stack, errors }) => {
+  test('with display: "always", nothing is polled', async ({ page, stack }) => {
     const since = Date.now();
     await openWidgetPage(page, stack, 'all');
     await launcher(page).click();

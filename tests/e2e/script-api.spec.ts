@@ -1,7 +1,7 @@
 import { channelItems, expect, launcher, openWidgetPage, panel, recordedEvents, test, waitForEvent } from './fixtures.ts';
 
 test.describe('script tag and JS API', () => {
-  test('replays calls queued on the stub before the script loaded, in order', async ({ page, stack, errors }) => {
+  test('replays calls queued on the stub before the script loaded, in order', async ({ page, stack }) => {
     // The recorder page defines the stub and queues `on` calls; queue more before the script arrives.
     await page.route(`${stack.api}/omniwidget.js`, async (route) => {
       await page.evaluate(() => {
@@ -21,7 +21,7 @@ test.describe('script tag and JS API', () => {
     expect(names.indexOf('ready')).toBeLessThan(names.indexOf('channel:select'));
   });
 
-  test('omniwidget(\'init\', options) in the queue supplies options on top of the data attributes', async ({ page, stack, errors }) => {
+  test('omniwidget(\'init\', options) in the queue supplies options on top of the data attributes', async ({ page, stack }) => {
     await page.route(`${stack.api}/omniwidget.js`, async (route) => {
       await page.evaluate(() => (window as any).omniwidget('init', { launcher: false, locale: 'ru' }));
       await route.continue();
@@ -33,7 +33,7 @@ test.describe('script tag and JS API', () => {
     await expect(panel(page).getByRole('heading')).toHaveText('Как вам удобнее связаться с нами?');
   });
 
-  test('window.omniwidget is callable and has the widget\'s methods; it is the only global added', async ({ page, stack, errors }) => {
+  test('window.omniwidget is callable and has the widget\'s methods; it is the only global added', async ({ page, stack }) => {
     await page.goto(`${stack.site}/t/all?noscript=1`);
     const before: string[] = await page.evaluate(() => Object.keys(window));
     await openWidgetPage(page, stack, 'all', { record: '' });
@@ -52,7 +52,7 @@ test.describe('script tag and JS API', () => {
     await expect(panel(page)).toHaveCount(0);
   });
 
-  test('events have any number of listeners, each with its own unsubscribe', async ({ page, stack, errors }) => {
+  test('events have any number of listeners, each with its own unsubscribe', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await expect(launcher(page)).toBeVisible();
     const calls = await page.evaluate(async () => {
@@ -77,7 +77,7 @@ test.describe('script tag and JS API', () => {
     expect(calls).toEqual(['a', 'b', 'c', 'b', 'c', 'ready']);
   });
 
-  test('openChannel, open, close and toggle drive the panel; an unknown channel is an error event, not an exception', async ({ page, stack, errors }) => {
+  test('openChannel, open, close and toggle drive the panel; an unknown channel is an error event, not an exception', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await expect(launcher(page)).toBeVisible();
     await page.evaluate(() => (window as any).omniwidget('openChannel', 'nope'));
@@ -93,7 +93,7 @@ test.describe('script tag and JS API', () => {
     expect(kinds).toEqual(['open', 'close', 'open']);
   });
 
-  test('launcher: false hides the launcher; the site opens the widget from its own button and gets focus back', async ({ page, stack, errors }) => {
+  test('launcher: false hides the launcher; the site opens the widget from its own button and gets focus back', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all', { 'data-launcher': 'false' });
     await waitForEvent(page, 'ready');
     await expect(launcher(page)).toHaveCount(0);
@@ -106,7 +106,7 @@ test.describe('script tag and JS API', () => {
     await expect(page.locator('#own-button')).toBeFocused();
   });
 
-  test('invalid options are reported as error events naming the option, and the page is left alone', async ({ page, stack, errors }) => {
+  test('invalid options are reported as error events naming the option, and the page is left alone', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all', { 'data-z-index': 'high' });
     const error = await waitForEvent(page, 'error');
     expect(error.payload).toEqual({ name: 'OptionsError', code: 'invalid_options', message: 'Invalid option "zIndex": must be an integer' });

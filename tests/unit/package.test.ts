@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -7,12 +8,14 @@ import { describe, expect, it } from 'vitest';
  */
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 if (!existsSync('dist/index.js')) throw new Error('dist/ is missing: run `npm run build` before these tests (npm test does)');
+/** The built file, imported by URL: it is the artefact under test, not the sources (and need not exist to type-check). */
+const built = (file: string) => import(pathToFileURL(file).href);
 
 describe('the npm package', () => {
   it('exports exactly the public API', async () => {
-    const widget = await import('../../dist/index.js');
+    const widget = await built('dist/index.js');
     expect(Object.keys(widget).sort()).toEqual(['ChatError', 'ConfigError', 'MessageError', 'OmniwidgetError', 'OptionsError', 'createWidget']);
-    const server = await import('../../dist/server/index.js');
+    const server = await built('dist/server/index.js');
     expect(Object.keys(server).sort()).toEqual([
       'ChaportApiError',
       'ConfigFileError',
@@ -28,7 +31,7 @@ describe('the npm package', () => {
       'parseConfigFile',
       'silentLogger',
     ]);
-    const contract = await import('../../dist/contract.js');
+    const contract = await built('dist/contract.js');
     expect(Object.keys(contract)).toEqual(expect.arrayContaining(['widgetConfigSchema', 'messageRequestSchema', 'presenceResponseSchema', 'apiPaths', 'DEFAULT_TEXTS']));
   });
 
@@ -46,7 +49,7 @@ describe('the npm package', () => {
 
   it('is safe to import and call during server-side rendering: no globals, no DOM, an error event instead of a throw', async () => {
     const before = new Set(Object.keys(globalThis));
-    const { createWidget } = await import('../../dist/index.js');
+    const { createWidget } = await built('dist/index.js');
     const widget = createWidget({ widgetId: 'acme', apiUrl: 'https://help.acme.com' });
     const error = await new Promise<Error & { code: string }>((resolve) => widget.on('error', resolve));
     expect(error.code).toBe('unsupported_environment');

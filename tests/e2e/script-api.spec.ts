@@ -4,6 +4,8 @@ test.describe('script tag and JS API', () => {
   test('replays calls queued on the stub before the script loaded, in order', async ({ page, stack }) => {
     // The recorder page defines the stub and queues `on` calls; queue more before the script arrives.
     await page.route(`${stack.api}/omniwidget.js`, async (route) => {
+      // The preload scanner may ask for the script before the page's stub has run: wait for the stub.
+      await page.waitForFunction(() => typeof (window as any).omniwidget === 'function');
       await page.evaluate(() => {
         const w = window as any;
         w.omniwidget('identify', { name: 'Ann Queued', email: 'ann@example.com' });
@@ -23,6 +25,7 @@ test.describe('script tag and JS API', () => {
 
   test('omniwidget(\'init\', options) in the queue supplies options on top of the data attributes', async ({ page, stack }) => {
     await page.route(`${stack.api}/omniwidget.js`, async (route) => {
+      await page.waitForFunction(() => typeof (window as any).omniwidget === 'function');
       await page.evaluate(() => (window as any).omniwidget('init', { launcher: false, locale: 'ru' }));
       await route.continue();
     });

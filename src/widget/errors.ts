@@ -7,8 +7,7 @@ export type OmniwidgetErrorCode =
   | 'unknown_channel'
   | 'chat_unavailable'
   | 'message_rejected'
-  | 'presence_unavailable'
-  | 'listener_failed';
+  | 'unexpected';
 
 /**
  * Every error the SDK reports through `widget.on('error', …)`. The SDK never throws into the host page:

@@ -52,7 +52,7 @@ export function createWidget(options: WidgetOptions): Widget {
 
   const report = (error: unknown): void => {
     if (destroyed) return;
-    const reported = error instanceof OmniwidgetError ? error : new OmniwidgetError('unsupported_environment', `Unexpected failure: ${(error as Error)?.message ?? error}`, { cause: error });
+    const reported = error instanceof OmniwidgetError ? error : new OmniwidgetError('unexpected', `Unexpected failure: ${(error as Error)?.message ?? error}`, { cause: error });
     if (events.has('error')) events.emit('error', reported);
     else console.warn(`[omniwidget] ${reported.message}`);
   };

@@ -167,10 +167,15 @@ test.describe('Chaport as a channel', () => {
 });
 
 test.describe('re-open on agent reply', () => {
-  test('the visitor closed the chat; an operator replies; it opens again by itself', async ({ page, stack }) => {
+  test('the visitor closed the chat; an operator replies from the console; it opens again by itself', async ({ page, context, stack }) => {
     const visitorId = await startConversation(page, stack, 'all');
     await visitorClosesChat(page);
-    await operatorReplies(stack, visitorId, 'Hi! How can I help?');
+    const console = await context.newPage();
+    await console.goto(`${stack.sandbox}/console`);
+    const visitor = console.locator(`[data-visitor="${visitorId}"]`);
+    await expect(visitor.locator('.log')).toContainText('Hello, I have a question');
+    await visitor.getByRole('textbox').fill('Hi! How can I help?');
+    await visitor.getByRole('button', { name: 'Send' }).click();
     await expect(chatWindow(page)).toBeVisible();
     await expect(chatFrame(page).locator('li.operator-message')).toHaveText([/Hi! How can I help\?/]);
     const message = await waitForEvent(page, 'chat:message');

@@ -93,6 +93,7 @@ test.describe('Chaport as a channel', () => {
     await visitorClosesChat(page);
     await expect(launcher(page)).toBeVisible();
     await expect(launcher(page)).toHaveAttribute('aria-expanded', 'false');
+    await expect(launcher(page)).toBeFocused(); // focus was in Chaport's window: it comes back to the launcher
     const events = (await recordedEvents(page)).filter((e) => ['open', 'close', 'channel:select'].includes(e.name));
     expect(events.map((e) => [e.name, e.payload])).toEqual([
       ['open', {}],

@@ -12,6 +12,7 @@ const FIRST_CONTROL = ['a[href]', 'button', 'input', 'textarea'].map((selector) 
 export function renderUi(shadow: ShadowRoot, ui: WidgetUi): (view: View | null) => void {
   let previous: PanelState | undefined;
   let returnTo: HTMLElement | null = null;
+  let chatWasExpanded = false;
   return (view) => {
     if (!view) return render(null, shadow);
     const wasFocusedInside = !!shadow.activeElement;
@@ -23,9 +24,14 @@ export function renderUi(shadow: ShadowRoot, ui: WidgetUi): (view: View | null) 
         returnTo = active && active !== shadow.host && active !== document.body ? active : null;
       }
       shadow.querySelector<HTMLElement>(FIRST_CONTROL)?.focus();
-    } else if (!open && previous?.open && (wasFocusedInside || document.activeElement === document.body)) {
+    } else if (
+      // Our panel closed, or Chaport's window did (focus was in its iframe): back to the launcher.
+      ((!open && previous?.open) || (chatWasExpanded && !view.chat.expanded)) &&
+      (wasFocusedInside || document.activeElement === document.body || !!document.activeElement?.closest('.chaport-container'))
+    ) {
       (shadow.querySelector<HTMLElement>('.launcher') ?? returnTo)?.focus();
     }
     previous = view.panel;
+    chatWasExpanded = view.chat.expanded;
   };
 }

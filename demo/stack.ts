@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
@@ -136,14 +137,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   );
   origins.api = apiServer.url;
 
+  // Files not asked for (tests) live in a temporary folder that close() removes.
+  const scratch = options.configPath && options.database ? undefined : mkdtempSync(join(tmpdir(), 'omniwidget-stack-'));
   // Written to a file and read back like any deployment: OMNIWIDGET_CONFIG / --config.
-  const configPath = options.configPath ?? join(root, '.data', `widgets-${process.pid}-${Date.now()}.json`);
+  const configPath = options.configPath ?? join(scratch!, 'widgets.json');
   mkdirSync(dirname(configPath), { recursive: true });
   const content = options.widgets ? options.widgets(origins) : demoWidgets(origins, options.realChaport);
   writeFileSync(configPath, `${JSON.stringify(content, null, 2)}\n`);
   const widgets = loadConfigFile(configPath, { CHAPORT_API_TOKEN: options.realChaport?.token ?? DEMO_TOKEN });
 
-  const store = openMessageStore(options.database ?? join(root, '.data', `messages-${process.pid}-${Date.now()}.sqlite`));
+  const store = openMessageStore(options.database ?? join(scratch!, 'messages.sqlite'));
   const presence = createPresenceService({ log, ...options.presence });
   api = createApi({ widgets, store, presence, log, widgetScriptPath: join(root, 'dist', 'omniwidget.js') });
   options.extendApi?.(api, origins);
@@ -158,6 +161,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await Promise.all([siteServer.close(), apiServer.close(), sandboxServer.close()]);
       store.close();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

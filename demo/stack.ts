@@ -107,7 +107,8 @@ export function demoWidgets({ site, sandbox }: Origins, real?: { appId: string }
   };
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// Braces too: the page is a template, and a visitor's message must never read as a placeholder.
+const escape = (text: string) => text.replace(/[&<>"'{}]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
@@ -182,6 +183,7 @@ function createSite(origins: Origins, store: () => MessageStore): Hono {
   const render = (c: Context, html: string) =>
     c.body(
       html
+        .replace('{{HEAD}}', file('_head.html'))
         .replace('{{NAV}}', file('_nav.html'))
         .replaceAll('{{API}}', origins.api)
         .replaceAll('{{CONSOLE}}', `${origins.sandbox}/console`),
@@ -207,7 +209,7 @@ function createSite(origins: Origins, store: () => MessageStore): Hono {
       .join('');
     return render(
       c,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Inbox — omniwidget demo</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/site.css"></head><body>{{NAV}}<main><h1>E-mail form inbox</h1><p>Messages the helpdesk API stored (SQLite). Each appears once, however often the network failed.</p><table><thead><tr><th>Received</th><th>From</th><th>Message</th><th>Page</th></tr></thead><tbody>${rows || '<tr><td colspan="4">Nothing yet.</td></tr>'}</tbody></table></main></body></html>`,
+      `<!doctype html><html lang="en"><head>{{HEAD}}<title>Inbox — omniwidget demo</title></head><body>{{NAV}}<main><h1>E-mail form inbox</h1><p>Messages the helpdesk API stored (SQLite). Each appears once, however often the network failed.</p><table><thead><tr><th>Received</th><th>From</th><th>Message</th><th>Page</th></tr></thead><tbody>${rows || '<tr><td colspan="4">Nothing yet.</td></tr>'}</tbody></table></main></body></html>`,
     );
   });
   return app;

@@ -37,8 +37,7 @@ function playChaport(win: ChaportWindow) {
   };
 }
 
-function setup(overrides: Partial<ChatDeps> = {}, chaport = channel()) {
-  const storage = memoryStorage();
+function setup(overrides: Partial<ChatDeps> = {}, chaport = channel(), storage = memoryStorage()) {
   const messages: boolean[] = [];
   const errors: Error[] = [];
   const chat = createChat({
@@ -54,6 +53,15 @@ function setup(overrides: Partial<ChatDeps> = {}, chaport = channel()) {
     ...overrides,
   });
   return { chat, storage, messages, errors, script: () => document.head.querySelector<HTMLScriptElement>('script[src*="insert.js"]') };
+}
+
+/** The visitor opened the chat and Chaport loaded and said `ready`. */
+function openedChat(overrides: Partial<ChatDeps> = {}) {
+  const setUp = setup(overrides);
+  setUp.chat.open();
+  const chaport = playChaport(window as ChaportWindow);
+  chaport.ready();
+  return { ...setUp, chaport };
 }
 
 beforeEach(() => {
@@ -113,10 +121,7 @@ describe('the Chaport adapter', () => {
   });
 
   it('opens Chaport once it is ready, and tracks its window', () => {
-    const { chat } = setup();
-    chat.open();
-    const chaport = playChaport(window as ChaportWindow);
-    chaport.ready();
+    const { chat, chaport } = openedChat();
     expect(chaport.api.open).toHaveBeenCalledOnce();
     expect(chat.$state.get()).toMatchObject({ status: 'ready', expanded: true });
     chat.close();
@@ -125,10 +130,7 @@ describe('the Chaport adapter', () => {
   });
 
   it('re-opens on a reply after the visitor closed it, and reports the message', () => {
-    const { chat, messages } = setup();
-    chat.open();
-    const chaport = playChaport(window as ChaportWindow);
-    chaport.ready();
+    const { chat, messages, chaport } = openedChat();
     chaport.setState('collapsed');
     chaport.setState('unreadMessage');
     expect(messages).toEqual([true]);
@@ -136,10 +138,7 @@ describe('the Chaport adapter', () => {
   });
 
   it('with reopenOnReply off, counts unread replies instead, cleared when the chat opens', () => {
-    const { chat, messages } = setup({ reopenOnReply: false });
-    chat.open();
-    const chaport = playChaport(window as ChaportWindow);
-    chaport.ready();
+    const { chat, messages, chaport } = openedChat({ reopenOnReply: false });
     chaport.setState('collapsed');
     chaport.setState('semiExpanded');
     expect(messages).toEqual([false]);
@@ -149,10 +148,7 @@ describe('the Chaport adapter', () => {
   });
 
   it('stops re-opening when the visitor closes it twice within seconds', () => {
-    const { chat, messages } = setup();
-    chat.open();
-    const chaport = playChaport(window as ChaportWindow);
-    chaport.ready();
+    const { chat, messages, chaport } = openedChat();
     chaport.setState('collapsed');
     chaport.setState('unreadMessage'); // re-opened
     vi.advanceTimersByTime(3000);
@@ -170,18 +166,7 @@ describe('the Chaport adapter', () => {
     expect([...first.storage.data.keys()]).toEqual(['chat']);
     first.chat.destroy();
 
-    const storage = first.storage;
-    const next = createChat({
-      channel: channel(),
-      locale: 'en',
-      theme: { color: '#000', position: 'right' },
-      reopenOnReply: true,
-      win: window as unknown as ChaportWindow,
-      storage: () => storage,
-      hasConsent: () => true,
-      onMessage: () => {},
-      onError: () => {},
-    });
+    const { chat: next } = setup({}, channel(), first.storage);
     expect(next.$state.get()).toMatchObject({ ongoing: true, status: 'loading' });
     expect(document.head.querySelectorAll('script')).toHaveLength(1);
   });

@@ -14,23 +14,40 @@ export const idempotencyKeySchema = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{8,1
 
 export const MESSAGE_LIMITS = { name: 200, email: 254, message: 5000 } as const;
 
-/** The e-mail form's body: `POST /v1/widgets/{id}/messages`. The SDK validates inline with this same schema. */
+/**
+ * Text the helpdesk can keep exactly as sent: no NUL (PostgreSQL cannot store it; C strings end at it) and no lone
+ * UTF-16 surrogate (it has no UTF-8 form, so it would come back changed). Refused, never silently altered.
+ */
+const storable = v.check((value: string) => {
+  if (value.includes('\0')) return false;
+  try {
+    encodeURIComponent(value); // throws URIError on a lone surrogate, in every engine
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must not contain NUL characters or unpaired surrogates');
+const notBlank = v.check((value: string) => value.trim() !== '', 'is required');
+
+/**
+ * The e-mail form's body: `POST /v1/widgets/{id}/messages`. The SDK validates inline with this same schema.
+ * Nothing is trimmed or normalized here: the server stores exactly what it accepts (the SDK trims the form first).
+ */
 export const messageRequestSchema = v.object({
-  name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MESSAGE_LIMITS.name, `must be at most ${MESSAGE_LIMITS.name} characters`))),
+  name: v.optional(v.pipe(v.string(), storable, v.maxLength(MESSAGE_LIMITS.name, `must be at most ${MESSAGE_LIMITS.name} characters`))),
   email: v.pipe(
     v.string('is required'),
-    v.trim(),
     v.minLength(1, 'is required'),
     v.maxLength(MESSAGE_LIMITS.email, `must be at most ${MESSAGE_LIMITS.email} characters`),
     v.email('must be an e-mail address'),
   ),
   message: v.pipe(
     v.string('is required'),
-    v.trim(),
-    v.minLength(1, 'is required'),
+    storable,
+    notBlank,
     v.maxLength(MESSAGE_LIMITS.message, `must be at most ${MESSAGE_LIMITS.message} characters`),
   ),
-  page: v.optional(httpUrlSchema),
+  page: v.optional(v.pipe(httpUrlSchema, storable)),
 });
 export type MessageRequest = v.InferOutput<typeof messageRequestSchema>;
 export type MessageField = keyof MessageRequest;
@@ -65,7 +82,9 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'origin_not_allowed',
   'payload_too_large',
+  'invalid_encoding',
   'unsupported_media_type',
+  'rate_limited',
   'unavailable',
   'internal',
 ] as const;

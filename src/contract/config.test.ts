@@ -92,11 +92,24 @@ describe('widget configuration schema', () => {
 });
 
 describe('message request schema', () => {
-  it('trims and validates', () => {
-    expect(v.parse(messageRequestSchema, { email: ' a@b.co ', message: ' hi ' })).toEqual({ email: 'a@b.co', message: 'hi' });
-    const result = v.safeParse(messageRequestSchema, { email: 'nope', message: '   ' });
+  it('validates without changing a byte of what it accepts', () => {
+    const body = { name: ' Ann ', email: 'a@b.co', message: '  hi\n\n  there  ', page: 'https://acme.example/?a=1' };
+    expect(v.parse(messageRequestSchema, body)).toEqual(body);
+    const result = v.safeParse(messageRequestSchema, { email: ' a@b.co', message: '   ' });
     expect(result.success).toBe(false);
     if (!result.success) expect(formatIssues(result.issues)).toBe('email: must be an e-mail address\nmessage: is required');
+  });
+
+  it('refuses text that could not be stored exactly: NUL and unpaired surrogates, naming the field', () => {
+    const errors = (body: Record<string, string>) => {
+      const result = v.safeParse(messageRequestSchema, { email: 'a@b.co', message: 'hi', ...body });
+      return result.success ? '' : formatIssues(result.issues);
+    };
+    expect(errors({ message: 'before\u0000after' })).toBe('message: must not contain NUL characters or unpaired surrogates');
+    expect(errors({ message: '\u0000' })).toBe('message: must not contain NUL characters or unpaired surrogates');
+    expect(errors({ name: 'lone \ud800 high' })).toBe('name: must not contain NUL characters or unpaired surrogates');
+    expect(errors({ message: 'lone \udc00 low' })).toBe('message: must not contain NUL characters or unpaired surrogates');
+    expect(errors({ message: 'a pair 😀 is fine' })).toBe('');
   });
 
   it('refuses a missing email with a message that names it', () => {

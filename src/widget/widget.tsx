@@ -13,7 +13,7 @@ import { createPresencePoller } from './presence/poller.ts';
 import { randomId } from './random-id.ts';
 import { browserStorage, type KeyValueStorage } from './storage.ts';
 import type { VisitorData, Widget, WidgetEvents } from './types.ts';
-import { validateDraft } from './ui/form.ts';
+import { requestOf, validateDraft } from './ui/form.ts';
 import type { Draft, FieldErrors, PanelState, Screen, View, WidgetUi } from './ui/model.ts';
 import { mountHost } from './ui/mount.ts';
 import { renderUi } from './ui/render.tsx';
@@ -292,8 +292,7 @@ function start(config: WidgetConfig, options: ResolvedOptions, { api, events, re
       $errors.set(errors);
       const invalid = (['name', 'email', 'message'] as const).find((field) => errors[field]);
       if (invalid) return mounted.shadow.getElementById(`ow-${invalid}`)?.focus();
-      const page = /^https?:/.test(location.href) ? { page: location.href.slice(0, 2048) } : {};
-      $lastDelivery.set(outbox.submit({ email: draft.email.trim(), message: draft.message.trim(), ...(draft.name.trim() ? { name: draft.name.trim() } : {}), ...page }));
+      $lastDelivery.set(outbox.submit(requestOf(draft, /^https?:/.test(location.href) ? location.href.slice(0, 2048) : undefined)));
     },
     retry,
     writeAnother: () => $lastDelivery.set(undefined),

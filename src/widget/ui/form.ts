@@ -1,10 +1,16 @@
 import * as v from 'valibot';
-import { MESSAGE_LIMITS, fill, issuePath, messageRequestSchema, type Texts } from '../../contract/index.ts';
+import { MESSAGE_LIMITS, fill, issuePath, messageRequestSchema, type MessageRequest, type Texts } from '../../contract/index.ts';
 import type { Draft, FieldErrors, FormField } from './model.ts';
+
+/** What the form sends: the draft trimmed (the API stores exactly what it gets, so the tidying happens here). */
+export function requestOf(draft: Draft, page?: string): MessageRequest {
+  const name = draft.name.trim();
+  return { email: draft.email.trim(), message: draft.message.trim(), ...(name ? { name } : {}), ...(page ? { page } : {}) };
+}
 
 /** Validates with the API's own schema, so the form and the server can never disagree; messages localized. */
 export function validateDraft(draft: Draft, t: Texts): FieldErrors {
-  const result = v.safeParse(messageRequestSchema, { ...draft, name: draft.name || undefined });
+  const result = v.safeParse(messageRequestSchema, requestOf(draft));
   const errors: FieldErrors = {};
   for (const issue of result.issues ?? []) {
     const field = issuePath(issue) as FormField;

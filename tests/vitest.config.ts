@@ -6,5 +6,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'demo/**/*.test.ts', 'tests/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
+    // A real PostgreSQL server, started once: the storage tests run against it as well as against SQLite.
+    globalSetup: ['tests/setup/postgres.ts'],
   },
 });

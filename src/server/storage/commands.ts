@@ -1,0 +1,19 @@
+import { rateLimitCommands } from '../http/rate-limit-commands.ts';
+import { jobCommands } from '../jobs/commands.ts';
+import { messageCommands } from '../messages/commands.ts';
+import { presenceCommands } from '../presence/commands.ts';
+import { instanceCommands } from './instance-commands.ts';
+
+/**
+ * Every write the server makes, by name. The SQLite writer thread runs them from this table (a closure cannot
+ * cross to a thread); PostgreSQL runs them in the calling instance. Each lives beside the feature it serves.
+ */
+export const commands = {
+  ...instanceCommands,
+  ...messageCommands,
+  ...jobCommands,
+  ...presenceCommands,
+  ...rateLimitCommands,
+};
+
+export type Commands = typeof commands;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
@@ -27,6 +28,18 @@ const privateNanostoresEpoch: Plugin = {
   },
 };
 
+/** `omniwidget.js.br` and `.gz` beside the bundle, at maximum compression: the server sends them as they are. */
+const precompress: Plugin = {
+  name: 'precompress',
+  generateBundle(_options, bundle) {
+    for (const file of Object.values(bundle)) {
+      if (file.type !== 'chunk') continue;
+      this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: brotliCompressSync(file.code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) });
+      this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(file.code, { level: 9 }) });
+    }
+  },
+};
+
 const config: RollupOptions[] = [
   // The script tag: one classic script, everything inlined and minified, no eval, no inline styles.
   {
@@ -41,6 +54,7 @@ const config: RollupOptions[] = [
       privateNanostoresEpoch,
       esbuild({ ...jsx, target: 'es2022' }),
       terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+      precompress,
     ],
   },
   // npm: ESM, dependencies left to the application's bundler, nothing executed on import.
@@ -50,11 +64,12 @@ const config: RollupOptions[] = [
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
     plugins: [nodeResolve({ extensions: ['.ts', '.tsx'] }), esbuild({ ...jsx, target: 'es2022' })],
   },
-  // The helpdesk API for Node, with its command line.
+  // The helpdesk API for Node, with its command line and the SQLite writer thread. Chunks sit beside the entries,
+  // so `new URL('./sqlite-writer.js', import.meta.url)` finds the writer from whichever chunk asks.
   {
-    input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts' },
+    input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts', 'sqlite-writer': 'src/server/storage/sqlite/worker.ts' },
     external,
-    output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
     plugins: [nodeResolve({ extensions: ['.ts'] }), esbuild({ target: 'node20' })],
   },
   {

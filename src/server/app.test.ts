@@ -1,12 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApi } from './app.ts';
+import { testDatabase, type TestDatabaseTarget } from '../../tests/support/databases.ts';
+import { createApi, type ApiOptions } from './app.ts';
 import { parseConfigFile } from './config/file.ts';
+import { staticConfigSource } from './config/source.ts';
+import { listen, type RunningServer } from './http/listen.ts';
 import { createLogger } from './log.ts';
-import { openMessageStore, type MessageStore } from './messages/store.ts';
-import { listen, type RunningServer } from './start.ts';
+import { countMessages, listMessages } from './messages/commands.ts';
+import type { AppDatabase } from './storage/open.ts';
 
 const SITE = 'https://acme.example';
 const widgetsFile = {
@@ -24,28 +28,47 @@ const widgetsFile = {
 };
 
 let dir: string;
-let store: MessageStore;
+let target: TestDatabaseTarget;
+let db: AppDatabase;
 let server: RunningServer;
 let logLines: string[];
+let accepting = true;
 
-async function start() {
+async function start(extra: Partial<ApiOptions> = {}) {
   logLines = [];
-  store = openMessageStore(join(dir, 'messages.sqlite'));
+  db = await target.open();
   const script = join(dir, 'omniwidget.js');
-  writeFileSync(script, 'console.log("widget")');
-  const app = createApi({ widgets: parseConfigFile(widgetsFile, {}), store, widgetScriptPath: script, log: createLogger((line) => logLines.push(line)) });
+  writeFileSync(script, `console.log("widget"); // ${'padding so it is worth compressing '.repeat(60)}`);
+  const app = createApi({
+    widgets: staticConfigSource(parseConfigFile(widgetsFile, {})),
+    db,
+    widgetScriptPath: script,
+    log: createLogger((line) => logLines.push(line)),
+    accepting: () => accepting,
+    ...extra,
+  });
   server = await listen(app);
+}
+
+async function stop() {
+  await server.close();
+  await db.close();
 }
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omniwidget-api-'));
+  target = await testDatabase('sqlite');
+  accepting = true;
   await start();
 });
 afterEach(async () => {
-  await server.close();
-  store.close();
+  await stop();
+  await target.remove();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const stored = () => db.read((q) => listMessages(q, 'acme'));
+const count = () => db.read((q) => countMessages(q));
 
 const post = (body: unknown, headers: Record<string, string> = {}, widget = 'acme') =>
   fetch(`${server.url}/v1/widgets/${widget}/messages`, {
@@ -56,7 +79,7 @@ const post = (body: unknown, headers: Record<string, string> = {}, widget = 'acm
 
 describe('GET /v1/widgets/{id}/config', () => {
   it('serves the public configuration with an ETag and answers 304 to a matching If-None-Match', async () => {
-    const first = await fetch(`${server.url}/v1/widgets/acme/config`, { headers: { Origin: SITE } });
+    const first = await fetch(`${server.url}/v1/widgets/acme/config`, { headers: { Origin: SITE, 'Accept-Encoding': 'identity' } });
     expect(first.status).toBe(200);
     expect(first.headers.get('access-control-allow-origin')).toBe(SITE);
     expect(first.headers.get('vary')).toMatch(/Origin/);
@@ -114,7 +137,7 @@ describe('POST /v1/widgets/{id}/messages', () => {
     expect(response.status).toBe(201);
     const { id } = await response.json();
     expect(id).toMatch(/^msg_/);
-    expect(store.list('acme')).toEqual([expect.objectContaining({ id, ...message, origin: SITE, idempotencyKey: 'key-0000001' })]);
+    expect(await stored()).toEqual([expect.objectContaining({ id, ...message, origin: SITE, idempotencyKey: 'key-0000001' })]);
   });
 
   it('is idempotent: a retry with the same key gets the same id and writes nothing', async () => {
@@ -123,7 +146,7 @@ describe('POST /v1/widgets/{id}/messages', () => {
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await retry.json()).toEqual(first);
-    expect(store.count('acme')).toBe(1);
+    expect(await count()).toBe(1);
 
     const reused = await post({ ...message, message: 'Something else' }, { 'Idempotency-Key': 'key-0000002' });
     expect(reused.status).toBe(422);
@@ -132,10 +155,9 @@ describe('POST /v1/widgets/{id}/messages', () => {
 
   it('survives a restart: what was confirmed is still there', async () => {
     const { id } = await (await post(message, { 'Idempotency-Key': 'key-0000003' })).json();
-    await server.close();
-    store.close();
+    await stop();
     await start();
-    expect(store.list('acme').map((m) => m.id)).toEqual([id]);
+    expect((await stored()).map((m) => m.id)).toEqual([id]);
     const retry = await post(message, { 'Idempotency-Key': 'key-0000003' });
     expect(await retry.json()).toEqual({ id });
   });
@@ -147,7 +169,41 @@ describe('POST /v1/widgets/{id}/messages', () => {
 
     const missing = await post({ email: 'ann@example.com' });
     expect(await missing.json()).toEqual({ error: { code: 'invalid_body', message: 'message: is required', field: 'message' } });
-    expect(store.count()).toBe(0);
+    expect(await count()).toBe(0);
+  });
+
+  it('keeps every byte it accepts, and refuses what it could not keep exactly, naming the field', async () => {
+    const exact = { name: '  Ann  ', email: 'ann@example.com', message: '  Привет 😀\r\n\tline two  \u2028 e\u0301 ' };
+    const response = await post(exact, { 'Idempotency-Key': 'exact-key-1' });
+    expect(response.status).toBe(201);
+    expect((await stored())[0]).toMatchObject(exact);
+
+    const nul = await post({ email: 'ann@example.com', message: 'before\u0000after' });
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toEqual({ error: { code: 'invalid_body', message: 'message: must not contain NUL characters or unpaired surrogates', field: 'message' } });
+    const surrogate = await post('{"email": "ann@example.com", "message": "lone \\ud800 surrogate"}');
+    expect((await surrogate.json()).error).toMatchObject({ code: 'invalid_body', field: 'message' });
+    const invalidUtf8 = await fetch(`${server.url}/v1/widgets/acme/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: SITE },
+      body: Buffer.concat([Buffer.from('{"email": "ann@example.com", "message": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+    });
+    expect(invalidUtf8.status).toBe(400);
+    expect(await invalidUtf8.json()).toEqual({ error: { code: 'invalid_encoding', message: 'The body is not valid UTF-8' } });
+    expect(await count()).toBe(1);
+  });
+
+  it('limits public writes per address and per widget with 429 and Retry-After', async () => {
+    await stop();
+    await start({ limits: { perIp: { limit: 3, windowSeconds: 60 }, perWidget: { limit: 5, windowSeconds: 60 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(message, { 'Idempotency-Key': `limited-${i}-key` })).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    const limited = await post(message, { 'Idempotency-Key': 'limited-x-key' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect((await limited.json()).error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/^Too many requests: at most 3 per 60 s; retry in \d+ s$/) });
+    expect(await count()).toBe(3);
   });
 
   it('refuses malformed JSON, other content types, bad keys, oversized bodies and foreign origins with 4xx JSON', async () => {
@@ -167,29 +223,86 @@ describe('POST /v1/widgets/{id}/messages', () => {
       expect(typeof body.error.message).toBe('string');
       expect(JSON.stringify(body)).not.toMatch(/\bat .*\.ts:\d+/);
     }
-    expect(store.count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 
-  it('answers 503 (retry later), not 500, when the database cannot write', async () => {
-    store.close(); // the next save throws inside the store
+  it('answers 503 (retry later), not 500, when the database cannot write, and /readyz says why', async () => {
+    await db.close(); // the next save finds no database
     const response = await post(message, { 'Idempotency-Key': 'key-0000004' });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
     expect((await response.json()).error.code).toBe('unavailable');
-    store = openMessageStore(join(dir, 'messages.sqlite'));
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, database: { ok: false, backend: 'sqlite', error: 'The database is closed' } });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    db = await target.open();
   });
 });
 
 describe('the widget script', () => {
   it('is served cross-origin with an ETag', async () => {
-    const response = await fetch(`${server.url}/omniwidget.js`);
+    const response = await fetch(`${server.url}/omniwidget.js`, { headers: { 'Accept-Encoding': 'identity' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
-    const again = await fetch(`${server.url}/omniwidget.js`, { headers: { 'If-None-Match': response.headers.get('etag')! } });
+    const again = await fetch(`${server.url}/omniwidget.js`, { headers: { 'If-None-Match': response.headers.get('etag')!, 'Accept-Encoding': 'identity' } });
     expect(again.status).toBe(304);
   });
+
+  it('is sent compressed, brotli or gzip as the browser accepts, and each revalidates', async () => {
+    const plain = await (await fetch(`${server.url}/omniwidget.js`, { headers: { 'Accept-Encoding': 'identity' } })).text();
+    for (const [accept, encoding, decode] of [
+      ['gzip, deflate, br', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
+      const response = await rawGet('/omniwidget.js', { 'Accept-Encoding': accept });
+      expect(response.headers['content-encoding']).toBe(encoding);
+      expect(response.headers.vary).toMatch(/Accept-Encoding/);
+      expect(response.body.length).toBeLessThan(Buffer.byteLength(plain) / 3);
+      expect(decode(response.body).toString('utf8')).toBe(plain);
+      const again = await rawGet('/omniwidget.js', { 'Accept-Encoding': accept, 'If-None-Match': String(response.headers.etag) });
+      expect(again.status).toBe(304);
+    }
+  });
 });
+
+describe('compression and readiness', () => {
+  it('compresses the configuration (over 1 KB) and keeps it revalidatable; small answers go as they are', async () => {
+    const config = await rawGet('/v1/widgets/acme/config', { 'Accept-Encoding': 'br' });
+    expect(config.headers['content-encoding']).toBe('br');
+    expect(config.headers.etag).toMatch(/^W\//);
+    expect(JSON.parse(brotliDecompressSync(config.body).toString('utf8'))).toMatchObject({ id: 'acme' });
+    expect((await rawGet('/v1/widgets/acme/config', { 'Accept-Encoding': 'br', 'If-None-Match': String(config.headers.etag) })).status).toBe(304);
+    const small = await rawGet('/healthz', { 'Accept-Encoding': 'br' });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(small.body.toString('utf8'))).toEqual({ ok: true });
+  });
+
+  it('/readyz is 200 when the database takes a write, and 503 "draining" once the server stops accepting', async () => {
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, draining: false, database: { ok: true, backend: 'sqlite' }, config: { ok: true, widgets: 2 } });
+    accepting = false;
+    const draining = await fetch(`${server.url}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ ready: false, draining: true });
+  });
+});
+
+/** A GET through node:http, which (unlike fetch) leaves the body as the server encoded it. */
+async function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    request(`${server.url}${path}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
 
 describe('logging', () => {
   it('logs one line per request without headers or bodies', async () => {

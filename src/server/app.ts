@@ -1,36 +1,65 @@
-import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { WidgetEntry, WidgetRegistry } from './config/file.ts';
+import type { ConfigSource } from './config/source.ts';
+import type { WidgetEntry } from './config/file.ts';
 import { serveConfig } from './config/route.ts';
+import { clientIp } from './http/client-ip.ts';
+import { compress } from './http/compress.ts';
 import { PREFLIGHT_HEADERS, applyCors, originAllowed } from './http/cors.ts';
 import { ApiError, sendError } from './http/errors.ts';
-import { etagOf, ifNoneMatchHits } from './http/etag.ts';
+import { memoryRateLimiter, rateLimit, type RateLimit, type RateLimiter } from './http/rate-limit.ts';
+import { serveWidgetScript } from './http/widget-script.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { MAX_MESSAGE_BODY_BYTES, receiveMessage } from './messages/route.ts';
-import type { MessageStore } from './messages/store.ts';
 import { servePresence } from './presence/route.ts';
 import { createPresenceService, type PresenceService } from './presence/service.ts';
+import type { AppDatabase } from './storage/open.ts';
+
+/** Limits on public writes (the e-mail form). */
+export interface PublicWriteLimits {
+  /** Per client address. @default 30 per 10 minutes */
+  perIp: RateLimit;
+  /** Per widget, all visitors together. @default 600 per 10 minutes */
+  perWidget: RateLimit;
+}
+
+export const DEFAULT_PUBLIC_WRITE_LIMITS: PublicWriteLimits = {
+  perIp: { limit: 30, windowSeconds: 600 },
+  perWidget: { limit: 600, windowSeconds: 600 },
+};
 
 export interface ApiOptions {
-  widgets: WidgetRegistry;
-  store: MessageStore;
+  widgets: ConfigSource;
+  db: AppDatabase;
   /** Computes chat presence from Chaport; one is created with default settings when omitted. */
   presence?: PresenceService;
-  /** Path of the built script-tag bundle, served at `/omniwidget.js`. */
+  /** Path of the built script-tag bundle, served at `/omniwidget.js` (with its `.br`/`.gz` beside it, if built). */
   widgetScriptPath?: string;
+  /** Rate limits on public writes; `false` turns them off (benchmarks). */
+  limits?: PublicWriteLimits | false;
+  /** Shared counters for several instances; in-memory by default. */
+  rateLimiter?: RateLimiter;
+  /** Behind a reverse proxy: the client's address is the last one in `X-Forwarded-For`. @default false */
+  trustProxy?: boolean;
+  /** False while the server drains (SIGTERM): `/readyz` says so, and load balancers stop sending traffic. */
+  accepting?: () => boolean;
   log?: Logger;
 }
 
 type Env = { Variables: { widget: WidgetEntry } };
+
+/** How long `/readyz` waits for the database before calling it unready. */
+const READY_CHECK_MS = 3000;
 
 /**
  * The helpdesk API (v1) as a Hono app: mount it in any server, or run it with `startServer`.
  * Every error is `{"error": {"code", "message", "field"?}}`; nothing thrown inside reaches a client as a stack.
  */
 export function createApi(options: ApiOptions): Hono {
-  const { widgets, store, log = silentLogger } = options;
+  const { widgets, db, log = silentLogger, trustProxy = false, accepting = () => true } = options;
   const presence = options.presence ?? createPresenceService({ log });
+  const limits = options.limits === undefined ? DEFAULT_PUBLIC_WRITE_LIMITS : options.limits;
+  const limiter = options.rateLimiter ?? memoryRateLimiter();
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -38,9 +67,27 @@ export function createApi(options: ApiOptions): Hono {
     await next();
     log.info('http.request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
   });
+  app.use('*', compress());
 
+  // Alive: the process answers. Nothing else is checked, so a restart is never triggered by a slow database.
   app.get('/healthz', (c) => c.json({ ok: true }));
-  if (options.widgetScriptPath) app.get('/omniwidget.js', widgetScript(options.widgetScriptPath));
+  // Ready: the database takes a real write, a configuration is loaded, and the server is not draining.
+  app.get('/readyz', async (c) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const database = await Promise.race([
+      db.check(),
+      new Promise<Awaited<ReturnType<AppDatabase['check']>>>(
+        (resolve) => (timer = setTimeout(() => resolve({ ok: false, backend: db.dialect, error: `no answer within ${READY_CHECK_MS} ms` }), READY_CHECK_MS)),
+      ),
+    ]);
+    clearTimeout(timer);
+    const config = { ok: widgets.all().size > 0, widgets: widgets.all().size, loadedAt: new Date(widgets.loadedAt).toISOString() };
+    const draining = !accepting();
+    const ready = database.ok && config.ok && !draining;
+    c.header('Cache-Control', 'no-store');
+    return c.json({ ready, draining, database, config }, ready ? 200 : 503);
+  });
+  if (options.widgetScriptPath) app.get('/omniwidget.js', serveWidgetScript(options.widgetScriptPath));
 
   const api = new Hono<Env>();
   api.use('/:id/*', async (c, next) => {
@@ -74,13 +121,19 @@ export function createApi(options: ApiOptions): Hono {
         throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for widget "${c.var.widget.config.id}"`);
       return next();
     },
+    limits
+      ? rateLimit(limiter, (c) => [
+          [`messages:ip:${clientIp(c, trustProxy)}`, limits.perIp],
+          [`messages:widget:${c.req.param('id')}`, limits.perWidget],
+        ])
+      : (_c, next) => next(),
     bodyLimit({
       maxSize: MAX_MESSAGE_BODY_BYTES,
       onError: () => {
         throw new ApiError(413, 'payload_too_large', `The body exceeds ${MAX_MESSAGE_BODY_BYTES} bytes`);
       },
     }),
-    (c) => receiveMessage(c, c.var.widget, store, log),
+    (c) => receiveMessage(c, c.var.widget, db, log),
   );
   api.all('/:id/config', methodNotAllowed('GET'));
   api.all('/:id/presence', methodNotAllowed('GET'));
@@ -100,28 +153,5 @@ export function createApi(options: ApiOptions): Hono {
 function methodNotAllowed(allow: string) {
   return (c: Context) => {
     throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allow}`, undefined, { Allow: `${allow}, OPTIONS` });
-  };
-}
-
-/** Serves the script-tag bundle; read once, revalidated by ETag, loadable cross-origin (CORP). */
-function widgetScript(path: string) {
-  let cached: { body: string; etag: string } | undefined;
-  return (c: Context) => {
-    if (!cached) {
-      try {
-        const body = readFileSync(path, 'utf8');
-        cached = { body, etag: etagOf(body) };
-      } catch {
-        throw new ApiError(404, 'not_found', 'The widget bundle is not built: run `npm run build`');
-      }
-    }
-    c.header('ETag', cached.etag);
-    c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400');
-    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
-    c.header('Access-Control-Allow-Origin', '*');
-    c.header('X-Content-Type-Options', 'nosniff');
-    if (ifNoneMatchHits(c.req.header('If-None-Match'), cached.etag)) return c.body(null, 304);
-    c.header('Content-Type', 'text/javascript; charset=utf-8');
-    return c.body(cached.body, 200);
   };
 }

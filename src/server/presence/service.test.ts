@@ -1,14 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BACKENDS, testDatabase, type TestDatabaseTarget } from '../../../tests/support/databases.ts';
 import { createApi } from '../app.ts';
 import { parseConfigFile } from '../config/file.ts';
+import { staticConfigSource } from '../config/source.ts';
+import { listen } from '../http/listen.ts';
 import { createLogger } from '../log.ts';
-import { openMessageStore } from '../messages/store.ts';
-import { listen } from '../start.ts';
+import type { AppDatabase } from '../storage/open.ts';
+import { databaseCoordinator } from './commands.ts';
 import { createPresenceService } from './service.ts';
 
 const TOKEN = 'chaport-secret-token-42';
@@ -132,18 +132,55 @@ describe('presence service', () => {
   });
 });
 
+describe.each(BACKENDS)('presence shared by instances on one %s database', (backend) => {
+  let target: TestDatabaseTarget;
+  let db: AppDatabase;
+  let clock = 1_000_000;
+  beforeEach(async () => {
+    target = await testDatabase(backend);
+    db = await target.open({ now: () => clock });
+  });
+  afterEach(async () => {
+    await db.close();
+    await target.remove();
+  });
+
+  it('makes one Chaport call per interval among all instances, and every instance answers with it', async () => {
+    const instances = Array.from({ length: 3 }, () =>
+      createPresenceService({ refreshMs: 10_000, answerWithinMs: 1000, now: () => clock, coordinator: databaseCoordinator(db) }),
+    );
+    for (let round = 0; round < 4; round++) {
+      // The instance that claims the refresh answers first; the others read what it recorded.
+      const first = await Promise.all(instances.map((presence) => presence.forWidget(acme)));
+      expect(first.filter((answer) => answer.channels.chat?.online === true).length).toBeGreaterThanOrEqual(1);
+      clock += 10_000;
+    }
+    expect(upstream.calls).toBe(4);
+    expect(instances.reduce((sum, presence) => sum + presence.upstreamCalls, 0)).toBe(4);
+    // A later round finds the value another instance recorded, without calling.
+    upstream.statuses = ['offline'];
+    const answers = await Promise.all(instances.map((presence) => presence.forWidget(acme)));
+    expect(upstream.calls).toBe(5);
+    expect(answers.some((answer) => answer.channels.chat?.online === false)).toBe(true);
+  });
+});
+
 describe('GET /v1/widgets/{id}/presence', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'omniwidget-presence-'));
-  const store = openMessageStore(join(dir, 'db.sqlite'));
-  afterAll(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
+  let target: TestDatabaseTarget;
+  let store: AppDatabase;
+  beforeAll(async () => {
+    target = await testDatabase('sqlite');
+    store = await target.open();
+  });
+  afterAll(async () => {
+    await store.close();
+    await target.remove();
   });
 
   it('answers with a weak ETag over the availability, 304 when unchanged, and a CDN-friendly Cache-Control', async () => {
     const lines: string[] = [];
     const log = createLogger((line) => lines.push(line));
-    const server = await listen(createApi({ widgets: registry, store, presence: createPresenceService({ refreshMs: 0, log }), log }));
+    const server = await listen(createApi({ widgets: staticConfigSource(registry), db: store, presence: createPresenceService({ refreshMs: 0, log }), log }));
     try {
       const first = await fetch(`${server.url}/v1/widgets/acme/presence`, { headers: { Origin: 'https://site.example' } });
       expect(first.status).toBe(200);
@@ -170,7 +207,7 @@ describe('GET /v1/widgets/{id}/presence', () => {
 
   it('answers an empty map without asking Chaport when no chat hides while offline', async () => {
     const widgets = parseConfigFile({ widgets: [{ id: 'plain', allowedOrigins: ['*'], channels: [{ id: 'chat', type: 'chaport', appId: 'a'.repeat(24) }] }] }, {});
-    const server = await listen(createApi({ widgets, store }));
+    const server = await listen(createApi({ widgets: staticConfigSource(widgets), db: store }));
     try {
       const response = await fetch(`${server.url}/v1/widgets/plain/presence`);
       expect(await response.json()).toEqual({ channels: {}, checkedAt: null });

@@ -3,6 +3,16 @@ import type { PresenceResponse } from '../../contract/index.ts';
 import type { ChaportAccount, WidgetEntry } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { anyOperatorOnline } from './chaport-operators.ts';
+import type { SharedPresence } from './commands.ts';
+
+/**
+ * Where instances agree on who asks Chaport next (presence.claim / presence.record on the shared database).
+ * Without it, the service is on its own: right for one instance.
+ */
+export interface PresenceCoordinator {
+  claim(account: string, refreshMs: number): Promise<SharedPresence>;
+  record(account: string, online: boolean): Promise<void>;
+}
 
 export interface PresenceOptions {
   /** At most one upstream call per account per this interval, however many visitors poll. @default 15000 */
@@ -16,6 +26,8 @@ export interface PresenceOptions {
   now?: () => number;
   fetch?: typeof fetch;
   log?: Logger;
+  /** Several instances: at most one upstream call per account per `refreshMs` among all of them. */
+  coordinator?: PresenceCoordinator;
 }
 
 interface AccountState {
@@ -30,7 +42,7 @@ interface AccountState {
 export interface PresenceService {
   /** Presence of every presence-aware chat channel of the widget. */
   forWidget(widget: WidgetEntry): Promise<PresenceResponse>;
-  /** Upstream calls made so far (for tests and the benchmark). */
+  /** Upstream calls made by this instance so far (for tests and the benchmark). */
   readonly upstreamCalls: number;
 }
 
@@ -49,6 +61,7 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
     now = Date.now,
     fetch: fetchImpl = fetch,
     log,
+    coordinator,
   } = options;
   const accounts = new Map<string, AccountState>();
   let upstreamCalls = 0;
@@ -56,21 +69,42 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
   // The token is part of the identity of an account, but only as a hash: the map key could end up in a dump.
   const keyOf = (account: ChaportAccount) => `${account.apiUrl} ${createHash('sha256').update(account.token).digest('base64url')}`;
 
-  function refresh(account: ChaportAccount, state: AccountState): Promise<void> {
-    state.attemptedAt = now();
+  async function askChaport(account: ChaportAccount, state: AccountState, key: string): Promise<void> {
     upstreamCalls++;
-    state.inflight = anyOperatorOnline(account.apiUrl, account.token, { fetch: fetchImpl, timeoutMs: upstreamTimeoutMs })
-      .then(
-        (online) => {
-          if (state.online !== online) log?.info('presence.changed', { apiUrl: account.apiUrl, online });
-          state.online = online;
-          state.fetchedAt = now();
-        },
-        (error: Error) => log?.warn('presence.upstream_failed', { reason: error.message }),
-      )
-      .finally(() => {
-        state.inflight = null;
-      });
+    try {
+      const online = await anyOperatorOnline(account.apiUrl, account.token, { fetch: fetchImpl, timeoutMs: upstreamTimeoutMs });
+      if (state.online !== online) log?.info('presence.changed', { apiUrl: account.apiUrl, online });
+      state.online = online;
+      state.fetchedAt = now();
+      await coordinator?.record(key, online).catch((error: Error) => log?.warn('presence.record_failed', { reason: error.message }));
+    } catch (error) {
+      log?.warn('presence.upstream_failed', { reason: (error as Error).message });
+    }
+  }
+
+  async function refreshNow(account: ChaportAccount, state: AccountState, key: string): Promise<void> {
+    if (!coordinator) return askChaport(account, state, key);
+    let shared: SharedPresence;
+    try {
+      shared = await coordinator.claim(key, refreshMs);
+    } catch (error) {
+      // The shared database is unavailable: presence matters more than the call budget for a moment.
+      log?.warn('presence.claim_failed', { reason: (error as Error).message });
+      return askChaport(account, state, key);
+    }
+    if (shared.claimed) return askChaport(account, state, key);
+    // Another instance asks Chaport this interval: take the last answer it recorded.
+    if (shared.fetchedAt !== null && (state.fetchedAt === null || shared.fetchedAt > state.fetchedAt)) {
+      state.online = shared.online;
+      state.fetchedAt = shared.fetchedAt;
+    }
+  }
+
+  function refresh(account: ChaportAccount, state: AccountState, key: string): Promise<void> {
+    state.attemptedAt = now();
+    state.inflight = refreshNow(account, state, key).finally(() => {
+      state.inflight = null;
+    });
     return state.inflight;
   }
 
@@ -79,7 +113,7 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
     let state = accounts.get(key);
     if (!state) accounts.set(key, (state = { online: null, fetchedAt: null, attemptedAt: null, inflight: null }));
     const due = state.attemptedAt === null || now() - state.attemptedAt >= refreshMs;
-    if (!state.inflight && due) refresh(account, state);
+    if (!state.inflight && due) void refresh(account, state, key);
     if (state.inflight) {
       // Fresh when Chaport is quick; the last known value when it is slow.
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
-import { createApi } from '../src/server/app.ts';
-import { loadConfigFile, type WidgetRegistry } from '../src/server/config/file.ts';
+import type { PublicWriteLimits } from '../src/server/app.ts';
+import type { ConfigSource } from '../src/server/config/source.ts';
+import { listen } from '../src/server/http/listen.ts';
 import { silentLogger, type Logger } from '../src/server/log.ts';
-import { openMessageStore, type MessageStore } from '../src/server/messages/store.ts';
-import { createPresenceService, type PresenceOptions, type PresenceService } from '../src/server/presence/service.ts';
-import { listen } from '../src/server/start.ts';
+import { listMessages } from '../src/server/messages/commands.ts';
+import type { PresenceOptions, PresenceService } from '../src/server/presence/service.ts';
+import { createHelpdesk, type Helpdesk } from '../src/server/server.ts';
+import type { AppDatabase } from '../src/server/storage/open.ts';
 import { createChaportSandbox, type ChaportSandbox } from './chaport-sandbox/app.ts';
 import type { AccountSeed } from './chaport-sandbox/state.ts';
 
@@ -33,11 +35,15 @@ export interface StackOptions {
   ports?: Partial<Record<keyof Origins, number>>;
   /** The configuration file's content, given the origins; the demo's own by default. */
   widgets?: (origins: Origins) => unknown;
-  /** SQLite file for e-mail messages. */
+  /** The SQLite file (a temporary one by default). */
   database?: string;
+  /** PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+  /** Rate limits on the e-mail form (the server's defaults unless given; `false` for none). */
+  limits?: PublicWriteLimits | false;
   /** Where the generated configuration file is written. */
   configPath?: string;
-  presence?: PresenceOptions;
+  presence?: Omit<PresenceOptions, 'log' | 'coordinator'>;
   accounts?: AccountSeed[];
   /** Real Chaport instead of the sandbox (CHAPORT_APP_ID and CHAPORT_API_TOKEN). */
   realChaport?: { appId: string; token: string };
@@ -53,9 +59,10 @@ export interface StackOptions {
 export interface Stack extends Origins {
   /** The Chaport sandbox's state and controls (its origin is `sandbox`). */
   chaport: ChaportSandbox;
-  store: MessageStore;
+  helpdesk: Helpdesk;
+  db: AppDatabase;
   presence: PresenceService;
-  widgets: WidgetRegistry;
+  widgets: ConfigSource;
   configPath: string;
   close(): Promise<void>;
 }
@@ -117,58 +124,74 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const sandbox = createChaportSandbox(options.accounts ?? defaultAccounts());
   options.extendSandbox?.(sandbox.app, origins);
-  const sandboxServer = await listen(sandbox.app, { host, port: options.ports?.sandbox ?? 0 });
+  // Every client of a local stack is 127.0.0.1: no per-address connection cap.
+  const limits = { maxConnectionsPerIp: 0 };
+  const sandboxServer = await listen(sandbox.app, { host, port: options.ports?.sandbox ?? 0, limits });
   origins.sandbox = sandboxServer.url;
 
-  const site = createSite(origins, () => store);
+  const site = createSite(origins, () => helpdesk!.db);
   options.extendSite?.(site, origins);
-  const siteServer = await listen(site, { host, port: options.ports?.site ?? 0 });
+  const siteServer = await listen(site, { host, port: options.ports?.site ?? 0, limits });
   origins.site = siteServer.url;
   // The API's origin goes into its own configuration (allowed origins), so it listens first and gets its app after.
-  let api: Hono | undefined;
+  let helpdesk: Helpdesk | undefined;
   const apiServer = await listen(
     {
-      fetch: async (request, ...rest) => {
-        const response = await api!.fetch(request, ...rest);
+      fetch: async (request: Request, ...rest: unknown[]) => {
+        const response = await helpdesk!.app.fetch(request, ...rest);
         options.onApiRequest?.(request, response.status);
         return response;
       },
     },
-    { host, port: options.ports?.api ?? 0 },
+    { host, port: options.ports?.api ?? 0, limits },
   );
   origins.api = apiServer.url;
 
   // Files not asked for (tests) live in a temporary folder that close() removes.
-  const scratch = options.configPath && options.database ? undefined : mkdtempSync(join(tmpdir(), 'omniwidget-stack-'));
+  const scratch = options.configPath && (options.database || options.databaseUrl) ? undefined : mkdtempSync(join(tmpdir(), 'omniwidget-stack-'));
   // Written to a file and read back like any deployment: OMNIWIDGET_CONFIG / --config.
   const configPath = options.configPath ?? join(scratch!, 'widgets.json');
   mkdirSync(dirname(configPath), { recursive: true });
   const content = options.widgets ? options.widgets(origins) : demoWidgets(origins, options.realChaport);
   writeFileSync(configPath, `${JSON.stringify(content, null, 2)}\n`);
-  const widgets = loadConfigFile(configPath, { CHAPORT_API_TOKEN: options.realChaport?.token ?? DEMO_TOKEN });
 
-  const store = openMessageStore(options.database ?? join(scratch!, 'messages.sqlite'));
-  const presence = createPresenceService({ log, ...options.presence });
-  api = createApi({ widgets, store, presence, log, widgetScriptPath: join(root, 'dist', 'omniwidget.js') });
-  options.extendApi?.(api, origins);
+  try {
+    helpdesk = await createHelpdesk({
+      configPath,
+      database: options.databaseUrl ? { url: options.databaseUrl } : { file: options.database ?? join(scratch!, 'omniwidget.sqlite') },
+      env: { CHAPORT_API_TOKEN: options.realChaport?.token ?? DEMO_TOKEN },
+      scriptPath: join(root, 'dist', 'omniwidget.js'),
+      log,
+      ...(options.presence ? { presence: options.presence } : {}),
+      ...(options.limits !== undefined ? { limits: options.limits } : {}),
+    });
+  } catch (error) {
+    await Promise.all([siteServer.close(), apiServer.close(), sandboxServer.close()]);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+  options.extendApi?.(helpdesk.app, origins);
+  const ready = helpdesk;
+  await ready.startJobs();
 
   return {
     ...origins,
     chaport: sandbox,
-    store,
-    presence,
-    widgets,
+    helpdesk: ready,
+    db: ready.db,
+    presence: ready.presence,
+    widgets: ready.widgets,
     configPath,
     async close() {
       await Promise.all([siteServer.close(), apiServer.close(), sandboxServer.close()]);
-      store.close();
+      await ready.stop(0);
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     },
   };
 }
 
 /** The demo site: static pages with the script tag, served under a strict CSP (no inline script or style). */
-function createSite(origins: Origins, store: () => MessageStore): Hono {
+function createSite(origins: Origins, db: () => AppDatabase): Hono {
   const app = new Hono();
   const file = (name: string) => readFileSync(join(root, 'demo', 'site', name), 'utf8');
   const csp = () =>
@@ -202,9 +225,9 @@ function createSite(origins: Origins, store: () => MessageStore): Hono {
   for (const [path, name] of Object.entries(pages)) app.get(path, (c) => render(c, file(name)));
   for (const asset of ['site.css', 'stub.js', 'own-button.js', 'spa.js'])
     app.get(`/${asset}`, (c) => c.body(file(asset), 200, { 'Content-Type': asset.endsWith('.css') ? 'text/css' : 'text/javascript', 'Cache-Control': 'no-cache' }));
-  app.get('/inbox', (c) => {
-    const rows = ['acme', 'acme-chat']
-      .flatMap((widget) => store().list(widget))
+  app.get('/inbox', async (c) => {
+    const messages = await db().read(async (q) => [...(await listMessages(q, 'acme')), ...(await listMessages(q, 'acme-chat'))]);
+    const rows = messages
       .map((m) => `<tr><td>${escape(m.createdAt)}</td><td>${escape(m.name ?? '')} &lt;${escape(m.email)}&gt;</td><td>${escape(m.message)}</td><td>${escape(m.page ?? '')}</td></tr>`)
       .join('');
     return render(

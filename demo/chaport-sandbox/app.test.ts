@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anyOperatorOnline } from '../../src/server/presence/chaport-operators.ts';
-import { listen, type RunningServer } from '../../src/server/start.ts';
+import { listen, type RunningServer } from '../../src/server/http/listen.ts';
 import { createChaportSandbox, type ChaportSandbox } from './app.ts';
 
 const APP = '5c1f0e0d0c0b0a0908070605';

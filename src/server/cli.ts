@@ -1,56 +1,159 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { createApi } from './app.ts';
-import { ConfigFileError, loadConfigFile } from './config/file.ts';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PUBLIC_WRITE_LIMITS } from './app.ts';
+import { ConfigFileError } from './config/file.ts';
+import { parseRateLimit } from './http/rate-limit.ts';
 import { createLogger } from './log.ts';
-import { openMessageStore } from './messages/store.ts';
-import { createPresenceService } from './presence/service.ts';
-import { listen } from './start.ts';
+import { startServer, type HelpdeskServer } from './server.ts';
+import { backupSqlite } from './storage/sqlite/backup.ts';
+import { StorageOpenError } from './storage/database.ts';
 
-/**
- * `omniwidget-server --config widgets.json [--port 8081] [--host 127.0.0.1] [--db ./data/omniwidget.sqlite] [--script dist/omniwidget.js]`
- * Environment: OMNIWIDGET_CONFIG, PORT, HOST, OMNIWIDGET_DB, OMNIWIDGET_SCRIPT, OMNIWIDGET_PRESENCE_REFRESH_SECONDS, and the
- * Chaport token variables named by the configuration (CHAPORT_API_TOKEN by default).
- */
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, script: { type: 'string' } },
-  });
-  const configPath = values.config ?? process.env.OMNIWIDGET_CONFIG;
-  if (!configPath) fail('No configuration: pass --config <file> or set OMNIWIDGET_CONFIG');
-  const log = createLogger();
-  let widgets;
-  try {
-    widgets = loadConfigFile(configPath);
-  } catch (error) {
-    if (error instanceof ConfigFileError) fail(error.message);
-    throw error;
-  }
-  const store = openMessageStore(values.db ?? process.env.OMNIWIDGET_DB ?? './data/omniwidget.sqlite');
-  const refreshSeconds = Number(process.env.OMNIWIDGET_PRESENCE_REFRESH_SECONDS ?? 15);
-  const app = createApi({
-    widgets,
-    store,
-    log,
-    presence: createPresenceService({ refreshMs: refreshSeconds * 1000, log }),
-    // Built layout: dist/server/cli.js beside dist/omniwidget.js.
-    widgetScriptPath: values.script ?? process.env.OMNIWIDGET_SCRIPT ?? fileURLToPath(new URL('../omniwidget.js', import.meta.url)),
-  });
-  const server = await listen(app, { port: Number(values.port ?? process.env.PORT ?? 8081), host: values.host ?? process.env.HOST ?? '127.0.0.1' });
-  log.info('server.listening', { url: server.url, widgets: [...widgets.keys()] });
-  const stop = async () => {
-    await server.close();
-    store.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
+const USAGE = `Usage:
+  omniwidget-server --config widgets.json [options]     run the helpdesk API
+  omniwidget-server backup --to FILE [--db FILE]         copy the SQLite database while the server runs
 
+Options:
+  --config FILE     the widgets' configuration (OMNIWIDGET_CONFIG)
+  --port N          port to listen on, 0 for any free one (PORT; default 8081)
+  --host ADDRESS    address to listen on (HOST; default 127.0.0.1)
+  --db FILE         the SQLite database (OMNIWIDGET_DB; default ./data/omniwidget.sqlite);
+                    DATABASE_URL=postgres://… selects PostgreSQL instead, for several instances
+  --script FILE     the script-tag bundle served at /omniwidget.js (OMNIWIDGET_SCRIPT)
+  --trust-proxy     behind a reverse proxy: the client address is the last in X-Forwarded-For
+  --help            this text
+
+Environment: OMNIWIDGET_PRESENCE_REFRESH_SECONDS (15), OMNIWIDGET_RATE_LIMIT_PER_IP (30/600),
+OMNIWIDGET_RATE_LIMIT_PER_WIDGET (600/600), and the Chaport token variables the configuration names.
+Signals: SIGHUP reloads the configuration; SIGTERM and SIGINT drain and stop.`;
+
+/** Every bad start ends here: one line on stderr, exit code 2, no stack trace. */
 function fail(message: string): never {
   process.stderr.write(`omniwidget-server: ${message}\n`);
   process.exit(2);
 }
 
-void main();
+function port(value: string, name: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) fail(`${name} must be a port number from 0 to 65535, not "${value}"`);
+  return Number(value);
+}
+
+function positive(value: string, name: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) fail(`${name} must be a positive number, not "${value}"`);
+  return Number(value);
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, portNumber: number): string {
+  const where = `${host}:${portNumber}`;
+  if (error.code === 'EADDRINUSE') return `cannot listen on ${where}: the port is already in use (another omniwidget-server?)`;
+  if (error.code === 'EACCES') return `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`;
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return `cannot listen on ${where}: no such address on this machine`;
+  return `cannot listen on ${where}: ${error.message}`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        script: { type: 'string' },
+        to: { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message.replace(/\. To specify.*$/s, '').replace(/^Unknown option/, 'unknown option')} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const env = process.env;
+  const dbFile = values.db ?? env.OMNIWIDGET_DB ?? './data/omniwidget.sqlite';
+
+  if (positionals[0] === 'backup') {
+    if (!values.to) fail('backup needs --to FILE');
+    try {
+      const { pages } = await backupSqlite(dbFile, values.to);
+      process.stdout.write(`backed up ${dbFile} to ${values.to} (${pages} pages)\n`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+    return;
+  }
+  if (positionals.length) fail(`unknown command "${positionals[0]}" (see --help)`);
+
+  const configPath = values.config ?? env.OMNIWIDGET_CONFIG;
+  if (!configPath) fail('No configuration: pass --config <file> or set OMNIWIDGET_CONFIG');
+  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const portNumber = port(values.port ?? env.PORT ?? '8081', values.port !== undefined ? '--port' : 'PORT');
+  const refreshSeconds = positive(env.OMNIWIDGET_PRESENCE_REFRESH_SECONDS ?? '15', 'OMNIWIDGET_PRESENCE_REFRESH_SECONDS');
+  let limits;
+  try {
+    limits = {
+      perIp: env.OMNIWIDGET_RATE_LIMIT_PER_IP ? parseRateLimit(env.OMNIWIDGET_RATE_LIMIT_PER_IP, 'OMNIWIDGET_RATE_LIMIT_PER_IP') : DEFAULT_PUBLIC_WRITE_LIMITS.perIp,
+      perWidget: env.OMNIWIDGET_RATE_LIMIT_PER_WIDGET
+        ? parseRateLimit(env.OMNIWIDGET_RATE_LIMIT_PER_WIDGET, 'OMNIWIDGET_RATE_LIMIT_PER_WIDGET')
+        : DEFAULT_PUBLIC_WRITE_LIMITS.perWidget,
+    };
+  } catch (error) {
+    fail((error as Error).message);
+  }
+
+  const log = createLogger();
+  let server: HelpdeskServer | undefined;
+  // Handlers first: a signal during the start must not find Node's default (die without draining).
+  process.on('SIGHUP', () => void server?.reload());
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping || !server) process.exit(server ? 1 : 0); // a second signal, or nothing started yet: stop now
+    stopping = true;
+    log.info('server.signal', { signal });
+    server.drain().then(
+      () => process.exit(0),
+      (error: Error) => {
+        log.error('server.drain_failed', { error: error.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    server = await startServer({
+      configPath,
+      database: { url: env.DATABASE_URL || undefined, file: dbFile },
+      host,
+      port: portNumber,
+      presence: { refreshMs: refreshSeconds * 1000 },
+      limits,
+      trustProxy: values['trust-proxy'] ?? false,
+      // Built layout: dist/server/cli.js beside dist/omniwidget.js.
+      scriptPath: values.script ?? env.OMNIWIDGET_SCRIPT ?? fileURLToPath(new URL('../omniwidget.js', import.meta.url)),
+      log,
+    });
+  } catch (error) {
+    if (error instanceof ConfigFileError || error instanceof StorageOpenError) fail(error.message);
+    if ((error as NodeJS.ErrnoException).syscall === 'listen') fail(listenError(error as NodeJS.ErrnoException, host, portNumber));
+    fail(`could not start: ${(error as Error).message}`);
+  }
+  // Past the start, a crash is logged in one line and the process manager restarts us; nothing acknowledged is lost.
+  process.on('uncaughtException', (error) => {
+    log.error('process.crashed', { error: error.message });
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    log.error('process.crashed', { error: (error as Error)?.message ?? String(error) });
+    process.exit(1);
+  });
+}
+
+void main(process.argv.slice(2));

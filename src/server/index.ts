@@ -1,14 +1,22 @@
-/** The helpdesk API: configuration, presence and the e-mail form, as a Hono app and a Node server. */
-export { createApi } from './app.ts';
-export type { ApiOptions } from './app.ts';
+/** The helpdesk API: configuration, presence, the e-mail form and background jobs, as a Hono app and a Node server. */
+export { DEFAULT_PUBLIC_WRITE_LIMITS, createApi } from './app.ts';
+export type { ApiOptions, PublicWriteLimits } from './app.ts';
 export { ConfigFileError, configFileSchema, loadConfigFile, parseConfigFile } from './config/file.ts';
 export type { ChaportAccount, WidgetEntry, WidgetRegistry } from './config/file.ts';
+export { fileConfigSource, staticConfigSource } from './config/source.ts';
+export type { ConfigSource } from './config/source.ts';
+export { DEFAULT_LIMITS, listen } from './http/listen.ts';
+export type { ConnectionLimits, RunningServer } from './http/listen.ts';
+export type { RateLimit } from './http/rate-limit.ts';
 export { createLogger, silentLogger } from './log.ts';
 export type { Logger } from './log.ts';
-export { IdempotencyConflictError, openMessageStore } from './messages/store.ts';
-export type { MessageStore, SaveResult, StoredMessage } from './messages/store.ts';
+export type { SaveResult, StoredMessage } from './messages/commands.ts';
 export { ChaportApiError, anyOperatorOnline } from './presence/chaport-operators.ts';
 export { createPresenceService } from './presence/service.ts';
-export type { PresenceOptions, PresenceService } from './presence/service.ts';
-export { listen } from './start.ts';
-export type { RunningServer } from './start.ts';
+export type { PresenceCoordinator, PresenceOptions, PresenceService } from './presence/service.ts';
+export { startServer } from './server.ts';
+export type { HelpdeskServer, ServerOptions } from './server.ts';
+export { CommandError, StorageOpenError, StorageUnavailableError } from './storage/database.ts';
+export type { Database, DatabaseHealth } from './storage/database.ts';
+export { openDatabase } from './storage/open.ts';
+export type { AppDatabase, OpenDatabaseOptions } from './storage/open.ts';

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, launcher, openWidgetPage, panel, test, waitForEvent } from './fixtures.ts';
+import { listMessages } from '../../src/server/messages/commands.ts';
 
 const form = (page: Page) => ({
   name: panel(page).getByLabel('Your name (optional)'),
@@ -43,7 +44,7 @@ test.describe('the e-mail form', () => {
     await f.send.click();
     await expect(f.status).toHaveText('Thank you! Your message has been sent. We will reply to ann@example.com.');
     const sent = await waitForEvent(page, 'message:sent');
-    const stored = stack.store.list('mail-only').find((message) => message.message === text);
+    const stored = (await stack.db.read((q) => listMessages(q, 'mail-only'))).find((message) => message.message === text);
     expect(stored).toMatchObject({ id: sent.payload.id, name: 'Ann', email: 'ann@example.com', origin: stack.site });
     expect(stored?.page).toMatch(new RegExp(`^${stack.site}/t/mail-only`));
     await panel(page).getByRole('button', { name: 'Write another message' }).click();
@@ -82,7 +83,7 @@ test.describe('the e-mail form', () => {
     mode = 'online';
     await page.reload();
     await waitForEvent(page, 'message:sent');
-    await expect.poll(() => stack.store.list('mail-only').filter((m) => m.message === text).length).toBe(1);
+    await expect.poll(async () => (await stack.db.read((q) => listMessages(q, 'mail-only'))).filter((m) => m.message === text).length).toBe(1);
     expect(new Set(keys).size).toBe(1); // every attempt carried the same idempotency key
     expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes(':outbox:')))).toEqual([]);
   });

@@ -106,6 +106,8 @@ export const test = base.extend<{ errors: Error[] }, { stack: Stack & { requests
         },
         widgets: testWidgets,
         presence: { refreshMs: 500 },
+        // Every test of a worker posts from 127.0.0.1 to one stack: the per-address limit is tested in the API's own tests.
+        limits: false,
         extendSite(app, origins) {
           app.get('/t/:widget', (c) =>
             c.body(hostPage(origins, c.req.param('widget'), new URL(c.req.url).searchParams), 200, {

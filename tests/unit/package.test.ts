@@ -18,21 +18,33 @@ describe('the npm package', () => {
     const server = await built('dist/server/index.js');
     expect(Object.keys(server).sort()).toEqual([
       'ChaportApiError',
+      'CommandError',
       'ConfigFileError',
-      'IdempotencyConflictError',
+      'DEFAULT_LIMITS',
+      'DEFAULT_PUBLIC_WRITE_LIMITS',
+      'StorageOpenError',
+      'StorageUnavailableError',
       'anyOperatorOnline',
       'configFileSchema',
       'createApi',
       'createLogger',
       'createPresenceService',
+      'fileConfigSource',
       'listen',
       'loadConfigFile',
-      'openMessageStore',
+      'openDatabase',
       'parseConfigFile',
       'silentLogger',
+      'startServer',
+      'staticConfigSource',
     ]);
     const contract = await built('dist/contract.js');
     expect(Object.keys(contract)).toEqual(expect.arrayContaining(['widgetConfigSchema', 'messageRequestSchema', 'presenceResponseSchema', 'apiPaths', 'DEFAULT_TEXTS']));
+  });
+
+  it('builds before it is packed, so `npm pack` never ships an empty package', () => {
+    expect(pkg.scripts.prepack).toBe('npm run build');
+    expect(pkg.files).toEqual(['dist']);
   });
 
   it('declares its entries, types and side effects', () => {

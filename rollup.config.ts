@@ -64,10 +64,10 @@ const config: RollupOptions[] = [
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
     plugins: [nodeResolve({ extensions: ['.ts', '.tsx'] }), esbuild({ ...jsx, target: 'es2022' })],
   },
-  // The helpdesk API for Node, with its command line and the SQLite writer thread. Chunks sit beside the entries,
-  // so `new URL('./sqlite-writer.js', import.meta.url)` finds the writer from whichever chunk asks.
+  // The helpdesk API for Node, with its command line and the storage writer thread. Chunks sit beside the entries,
+  // so `new URL('./storage-writer.js', import.meta.url)` finds the writer from whichever chunk asks.
   {
-    input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts', 'sqlite-writer': 'src/server/storage/sqlite/worker.ts' },
+    input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts', 'storage-writer': 'src/server/storage/writer/worker.ts' },
     external,
     output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
     plugins: [nodeResolve({ extensions: ['.ts'] }), esbuild({ target: 'node20' })],

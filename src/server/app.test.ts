@@ -74,8 +74,9 @@ const post = (body: unknown, headers: Record<string, string> = {}, widget = 'acm
   fetch(`${server.url}/v1/widgets/${widget}/messages`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: SITE, ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+    body: typeof body === 'string' || body instanceof ReadableStream ? body : JSON.stringify(body),
+    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+  } as RequestInit);
 
 describe('GET /v1/widgets/{id}/config', () => {
   it('serves the public configuration with an ETag and answers 304 to a matching If-None-Match', async () => {
@@ -212,6 +213,8 @@ describe('POST /v1/widgets/{id}/messages', () => {
       [await post(message, { 'Content-Type': 'text/plain' }), 415, 'unsupported_media_type'],
       [await post(message, { 'Idempotency-Key': 'short' }), 400, 'invalid_idempotency_key'],
       [await post({ ...message, message: 'x'.repeat(40_000) }), 413, 'payload_too_large'],
+      // No Content-Length (chunked): cut off as soon as it passes the limit.
+      [await post(new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(`{"email":"a@b.co","message":"${'x'.repeat(40_000)}"}`)), c.close()) }) as never, {}), 413, 'payload_too_large'],
       [await post(message, { Origin: 'https://evil.example' }), 403, 'origin_not_allowed'],
       [await post(message, {}, 'nomail'), 404, 'not_found'],
     ];

@@ -1,16 +1,15 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ConfigSource } from './config/source.ts';
 import type { WidgetEntry } from './config/file.ts';
 import { serveConfig } from './config/route.ts';
+import { admission } from './http/admission.ts';
 import { clientIp } from './http/client-ip.ts';
-import { compress } from './http/compress.ts';
 import { PREFLIGHT_HEADERS, applyCors, originAllowed } from './http/cors.ts';
 import { ApiError, sendError } from './http/errors.ts';
 import { memoryRateLimiter, rateLimit, type RateLimit, type RateLimiter } from './http/rate-limit.ts';
 import { serveWidgetScript } from './http/widget-script.ts';
 import { silentLogger, type Logger } from './log.ts';
-import { MAX_MESSAGE_BODY_BYTES, receiveMessage } from './messages/route.ts';
+import { receiveMessage } from './messages/route.ts';
 import { servePresence } from './presence/route.ts';
 import { createPresenceService, type PresenceService } from './presence/service.ts';
 import type { AppDatabase } from './storage/open.ts';
@@ -60,6 +59,8 @@ export function createApi(options: ApiOptions): Hono {
   const presence = options.presence ?? createPresenceService({ log });
   const limits = options.limits === undefined ? DEFAULT_PUBLIC_WRITE_LIMITS : options.limits;
   const limiter = options.rateLimiter ?? memoryRateLimiter();
+  // A flood of e-mail-form posts must not crowd out the reads every visitor's page makes (see http/admission.ts).
+  const writes = admission({ concurrent: 64, queued: 1024, perTurn: 4 });
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -67,7 +68,6 @@ export function createApi(options: ApiOptions): Hono {
     await next();
     log.info('http.request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
   });
-  app.use('*', compress());
 
   // Alive: the process answers. Nothing else is checked, so a restart is never triggered by a slow database.
   app.get('/healthz', (c) => c.json({ ok: true }));
@@ -127,12 +127,7 @@ export function createApi(options: ApiOptions): Hono {
           [`messages:widget:${c.req.param('id')}`, limits.perWidget],
         ])
       : (_c, next) => next(),
-    bodyLimit({
-      maxSize: MAX_MESSAGE_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The body exceeds ${MAX_MESSAGE_BODY_BYTES} bytes`);
-      },
-    }),
+    writes,
     (c) => receiveMessage(c, c.var.widget, db, log),
   );
   api.all('/:id/config', methodNotAllowed('GET'));

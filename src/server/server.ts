@@ -1,6 +1,6 @@
 import { DEFAULT_PUBLIC_WRITE_LIMITS, createApi, type PublicWriteLimits } from './app.ts';
 import { fileConfigSource, type ConfigSource } from './config/source.ts';
-import { databaseRateLimiter, memoryRateLimiter } from './http/rate-limit.ts';
+import { memoryRateLimiter, sharedRateLimiter } from './http/rate-limit.ts';
 import { listen, type ConnectionLimits, type RunningServer } from './http/listen.ts';
 import { maintenanceJob } from './jobs/maintenance.ts';
 import { createJobRunner, ensurePeriodic, type JobRunner } from './jobs/runner.ts';
@@ -65,7 +65,7 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     presence,
     log,
     limits: options.limits ?? DEFAULT_PUBLIC_WRITE_LIMITS,
-    rateLimiter: shared ? databaseRateLimiter(db) : memoryRateLimiter(),
+    rateLimiter: shared ? sharedRateLimiter(db) : memoryRateLimiter(),
     trustProxy: options.trustProxy ?? false,
     accepting: () => accepting,
     ...(options.scriptPath ? { widgetScriptPath: options.scriptPath } : {}),

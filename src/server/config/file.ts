@@ -12,6 +12,7 @@ import {
   type TextKey,
   type WidgetConfig,
 } from '../../contract/index.ts';
+import { resource, type Resource } from '../http/compress.ts';
 import { etagOf } from '../http/etag.ts';
 
 /**
@@ -78,11 +79,13 @@ export interface ChaportAccount {
   token: string;
 }
 
-/** One widget, ready to serve: its public JSON and ETag are computed once, at start. */
+/** One widget, ready to serve: its public JSON, ETag and compressed forms are made once per load. */
 export interface WidgetEntry {
   config: WidgetConfig;
   json: string;
   etag: string;
+  /** The JSON as served: identity, brotli, gzip. */
+  resource: Resource;
   /** Chat channels whose presence the server computes, keyed by channel id. */
   chaport: Map<string, ChaportAccount>;
 }
@@ -120,7 +123,8 @@ export function parseConfigFile(input: unknown, env: Record<string, string | und
     const texts = Object.fromEntries(LOCALES.map((locale) => [locale, { ...DEFAULT_TEXTS[locale], ...widget.texts?.[locale] }]));
     const config = v.parse(widgetConfigSchema, { ...widget, texts });
     const json = JSON.stringify(config);
-    registry.set(config.id, { config, json, etag: etagOf(json), chaport });
+    const etag = etagOf(json);
+    registry.set(config.id, { config, json, etag, resource: resource(json, etag, 'application/json; charset=utf-8'), chaport });
   });
   return registry;
 }

@@ -1,11 +1,11 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
+import { ifNoneMatchHits } from './etag.ts';
 
 export type Encoding = 'br' | 'gzip';
 
 /** Bodies smaller than this are sent as they are: compressing them costs more than it saves. */
 const MIN_BYTES = 1024;
-const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|javascript|problem\+json)|image\/svg)/i;
 
 /** The best encoding the client accepts of those we make (brotli, then gzip), honouring `q=0`. */
 export function negotiateEncoding(acceptEncoding: string | undefined): Encoding | null {
@@ -30,39 +30,41 @@ export function compressBody(body: Uint8Array | string, encoding: Encoding, leve
 export const weakened = (etag: string) => (etag.startsWith('W/') ? etag : `W/${etag}`);
 
 /**
- * Compresses text responses of 1 KB and more (JSON, HTML, JS, CSS) with brotli or gzip, as the client accepts.
- * Responses already encoded (the precompressed widget bundle) and event streams pass through untouched.
+ * A representation served many times (the configuration, the widget bundle): each encoding is made once, on first
+ * demand — or given, precompressed at build — and every request after costs a lookup.
  */
-export function compress(): MiddlewareHandler {
-  // A response with a strong ETag is the same bytes every time (the configuration): compress it once.
-  const cache = new Map<string, Buffer>();
-  const compressOnce = (body: Uint8Array, encoding: Encoding, etag: string | null) => {
-    if (!etag || etag.startsWith('W/')) return compressBody(body, encoding);
-    const key = `${encoding} ${etag}`;
-    let compressed = cache.get(key);
-    if (!compressed) {
-      if (cache.size >= 256) cache.delete(cache.keys().next().value!);
-      cache.set(key, (compressed = compressBody(body, encoding)));
-    }
-    return compressed;
+export interface Resource {
+  readonly etag: string;
+  readonly contentType: string;
+  body(encoding: Encoding | null): Uint8Array;
+}
+
+export function resource(content: string | Uint8Array, etag: string, contentType: string, precompressed: Partial<Record<Encoding, Uint8Array>> = {}): Resource {
+  const identity = typeof content === 'string' ? Buffer.from(content) : content;
+  const encoded: Partial<Record<Encoding, Uint8Array>> = { ...precompressed };
+  return {
+    etag,
+    contentType,
+    body(encoding) {
+      if (!encoding || identity.byteLength < MIN_BYTES) return identity;
+      return (encoded[encoding] ??= compressBody(identity, encoding));
+    },
   };
-  return async (c, next) => {
-    await next();
-    c.header('Vary', 'Accept-Encoding', { append: true });
-    // Read after c.header(): Hono replaces a finalized response object when a header is set on it.
-    const response = c.res;
-    if (!response.body || response.headers.has('Content-Encoding') || c.req.method === 'HEAD') return;
-    if (!COMPRESSIBLE.test(response.headers.get('Content-Type') ?? '')) return;
-    const encoding = negotiateEncoding(c.req.header('Accept-Encoding'));
-    if (!encoding) return;
-    const body = new Uint8Array(await response.arrayBuffer());
-    // Hono copies the old response's headers onto a new one: change them there, then swap the body.
-    const etag = response.headers.get('ETag');
-    if (body.byteLength >= MIN_BYTES) {
-      if (etag) response.headers.set('ETag', weakened(etag));
-      response.headers.set('Content-Encoding', encoding);
-      response.headers.delete('Content-Length');
-    }
-    c.res = new Response((body.byteLength >= MIN_BYTES ? compressOnce(body, encoding, etag) : body) as Uint8Array<ArrayBuffer>, response);
-  };
+}
+
+/**
+ * Sends a resource in the encoding the client prefers, with its ETag (weakened when encoded) and `Vary:
+ * Accept-Encoding`; a matching If-None-Match gets a bodiless 304.
+ */
+export function sendResource(c: Context, item: Resource): Response {
+  const accepted = negotiateEncoding(c.req.header('Accept-Encoding'));
+  const body = item.body(accepted);
+  const encoding = body === item.body(null) ? null : accepted;
+  const etag = encoding ? weakened(item.etag) : item.etag;
+  c.header('ETag', etag);
+  c.header('Vary', 'Accept-Encoding', { append: true });
+  if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  c.header('Content-Type', item.contentType);
+  if (encoding) c.header('Content-Encoding', encoding);
+  return c.body(body as Uint8Array<ArrayBuffer>, 200);
 }

@@ -1,16 +1,22 @@
 import type { Tx } from '../storage/database.ts';
 
 export const rateLimitCommands = {
-  /** Counts one hit in the current fixed window of `bucket`; returns the count so far (this hit included). */
-  async 'rateLimit.hit'(tx: Tx, { bucket, windowMs }: { bucket: string; windowMs: number }): Promise<{ hits: number; resetAt: number }> {
-    const windowStart = tx.now - (tx.now % windowMs);
-    const row = await tx.get<{ hits: number }>(
-      `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1)
-       ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
-       RETURNING hits`,
-      [bucket, windowStart],
-    );
-    return { hits: Number(row?.hits ?? 1), resetAt: windowStart + windowMs };
+  /**
+   * Adds each instance's hits since its last sync to the shared counters, and returns every counter's total: one
+   * transaction per sync interval per instance, whatever the traffic.
+   */
+  async 'rateLimit.sync'(tx: Tx, { entries }: { entries: { bucket: string; windowStart: number; add: number }[] }): Promise<number[]> {
+    const totals: number[] = [];
+    for (const { bucket, windowStart, add } of entries) {
+      const row = await tx.get<{ hits: number }>(
+        `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, ?)
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + excluded.hits
+         RETURNING hits`,
+        [bucket, windowStart, add],
+      );
+      totals.push(Number(row?.hits ?? add));
+    }
+    return totals;
   },
 
   /** Forgets windows that ended before `before`. */

@@ -34,9 +34,56 @@ export function memoryRateLimiter(now: () => number = Date.now): RateLimiter {
   };
 }
 
-/** Several instances: counters in the shared database, so a limit holds however requests are spread. */
-export function databaseRateLimiter(db: AppDatabase): RateLimiter {
-  return { hit: (bucket, windowMs) => db.write('rateLimit.hit', { bucket, windowMs }) };
+/**
+ * Several instances: counters shared through the database, without a database write per request. Each instance
+ * counts in memory and, every `syncMs`, adds its new hits to the shared counter and learns the total. A request is
+ * judged on the last known total plus this instance's hits since: between syncs, other instances' newest hits are
+ * not yet seen, so a limit may be overshot by what they admit in one interval — a fair price for a hot path that
+ * never waits on the database (a row every request updates would serialize them all).
+ */
+export function sharedRateLimiter(db: AppDatabase, { syncMs = 500, now = Date.now }: { syncMs?: number; now?: () => number } = {}): RateLimiter & { sync(): Promise<void> } {
+  const counters = new Map<string, { bucket: string; windowStart: number; resetAt: number; shared: number; unsynced: number }>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let syncing: Promise<void> | undefined;
+
+  async function sync(): Promise<void> {
+    timer = undefined;
+    const at = now();
+    for (const [key, counter] of counters) if (counter.resetAt <= at) counters.delete(key);
+    const batch = [...counters.values()].map((counter) => ({ counter, add: counter.unsynced }));
+    if (!batch.length) return;
+    for (const { counter, add } of batch) counter.unsynced -= add;
+    try {
+      const totals = await db.write('rateLimit.sync', { entries: batch.map(({ counter, add }) => ({ bucket: counter.bucket, windowStart: counter.windowStart, add })) });
+      batch.forEach(({ counter }, index) => (counter.shared = totals[index]!));
+    } catch {
+      // The database is away: keep counting locally, and add these hits next time.
+      for (const { counter, add } of batch) counter.unsynced += add;
+    }
+    if (batch.some(({ counter }) => counter.unsynced > 0 || counter.resetAt > now())) schedule();
+  }
+  const schedule = () => {
+    if (!timer) timer = setTimeout(() => void (syncing = sync()), syncMs);
+    timer.unref?.();
+  };
+
+  return {
+    async hit(bucket, windowMs) {
+      const at = now();
+      const windowStart = at - (at % windowMs);
+      const key = `${bucket} ${windowStart}`;
+      let counter = counters.get(key);
+      if (!counter) counters.set(key, (counter = { bucket, windowStart, resetAt: windowStart + windowMs, shared: 0, unsynced: 0 }));
+      counter.unsynced++;
+      schedule();
+      return { hits: counter.shared + counter.unsynced, resetAt: counter.resetAt };
+    },
+    async sync() {
+      clearTimeout(timer);
+      await syncing;
+      await sync();
+    },
+  };
 }
 
 /**

@@ -58,15 +58,7 @@ export const messageCommands = {
    * back; a different body under the same key is refused (`idempotency_key_reused`).
    */
   async 'messages.save'(tx: Tx, { widgetId, idempotencyKey, request, origin }: SaveMessageArgs): Promise<SaveResult> {
-    // Two instances receiving the same retry at once: the second waits here, then finds the first one's row.
-    await tx.lock(`message:${widgetId}:${idempotencyKey}`);
     const fingerprint = fingerprintOf(request);
-    const existing = await tx.get<Row>('SELECT * FROM messages WHERE widget_id = ? AND idempotency_key = ?', [widgetId, idempotencyKey]);
-    if (existing) {
-      if (existing.fingerprint !== fingerprint)
-        throw new CommandError('idempotency_key_reused', `Idempotency key "${idempotencyKey}" was already used for a different message`);
-      return { message: fromRow(existing), replayed: true };
-    }
     const row: Row = {
       id: `msg_${randomUUID()}`,
       widget_id: widgetId,
@@ -79,11 +71,18 @@ export const messageCommands = {
       origin,
       created_at: new Date(tx.now).toISOString(),
     };
-    await tx.run(
-      'INSERT INTO messages (id, widget_id, idempotency_key, fingerprint, name, email, message, page, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    // One statement in the usual case. Two instances inserting the same retry at once: the unique key makes the
+    // second wait for the first to commit, then insert nothing — and it reads the first one's row below.
+    const inserted = await tx.get(
+      `INSERT INTO messages (id, widget_id, idempotency_key, fingerprint, name, email, message, page, origin, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (widget_id, idempotency_key) DO NOTHING RETURNING id`,
       [row.id, row.widget_id, row.idempotency_key, row.fingerprint, row.name, row.email, row.message, row.page, row.origin, row.created_at],
     );
-    return { message: fromRow(row), replayed: false };
+    if (inserted) return { message: fromRow(row), replayed: false };
+    const existing = (await tx.get<Row>('SELECT * FROM messages WHERE widget_id = ? AND idempotency_key = ?', [widgetId, idempotencyKey]))!;
+    if (existing.fingerprint !== fingerprint)
+      throw new CommandError('idempotency_key_reused', `Idempotency key "${idempotencyKey}" was already used for a different message`);
+    return { message: fromRow(existing), replayed: true };
   },
 };
 

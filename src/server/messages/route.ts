@@ -29,7 +29,7 @@ export async function receiveMessage(c: Context, widget: WidgetEntry, db: AppDat
     idempotencyKey = key.output;
   }
 
-  const parsed = v.safeParse(messageRequestSchema, await readJson(c));
+  const parsed = v.safeParse(messageRequestSchema, await readJson(c, MAX_MESSAGE_BODY_BYTES));
   if (!parsed.success) throw new ApiError(400, 'invalid_body', formatIssues(parsed.issues).replaceAll('\n', '; '), issuePath(parsed.issues[0]) || undefined);
 
   let result;

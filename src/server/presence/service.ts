@@ -37,11 +37,15 @@ interface AccountState {
   /** When the last upstream call started, successful or not: failures are not retried within the interval. */
   attemptedAt: number | null;
   inflight: Promise<void> | null;
+  /** This instance's call to Chaport in progress, if any: the part of a refresh worth waiting for. */
+  upstream: Promise<void> | null;
 }
 
 export interface PresenceService {
   /** Presence of every presence-aware chat channel of the widget. */
   forWidget(widget: WidgetEntry): Promise<PresenceResponse>;
+  /** Resolves when no refresh is in flight (tests; a refresh may run after the poll that started it is answered). */
+  settled(): Promise<void>;
   /** Upstream calls made by this instance so far (for tests and the benchmark). */
   readonly upstreamCalls: number;
 }
@@ -69,8 +73,15 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
   // The token is part of the identity of an account, but only as a hash: the map key could end up in a dump.
   const keyOf = (account: ChaportAccount) => `${account.apiUrl} ${createHash('sha256').update(account.token).digest('base64url')}`;
 
-  async function askChaport(account: ChaportAccount, state: AccountState, key: string): Promise<void> {
+  function askChaport(account: ChaportAccount, state: AccountState, key: string): Promise<void> {
     upstreamCalls++;
+    state.upstream = callChaport(account, state, key).finally(() => {
+      state.upstream = null;
+    });
+    return state.upstream;
+  }
+
+  async function callChaport(account: ChaportAccount, state: AccountState, key: string): Promise<void> {
     try {
       const online = await anyOperatorOnline(account.apiUrl, account.token, { fetch: fetchImpl, timeoutMs: upstreamTimeoutMs });
       if (state.online !== online) log?.info('presence.changed', { apiUrl: account.apiUrl, online });
@@ -111,13 +122,15 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
   async function onlineOf(account: ChaportAccount): Promise<{ online: boolean | null; fetchedAt: number | null }> {
     const key = keyOf(account);
     let state = accounts.get(key);
-    if (!state) accounts.set(key, (state = { online: null, fetchedAt: null, attemptedAt: null, inflight: null }));
+    if (!state) accounts.set(key, (state = { online: null, fetchedAt: null, attemptedAt: null, inflight: null, upstream: null }));
     const due = state.attemptedAt === null || now() - state.attemptedAt >= refreshMs;
     if (!state.inflight && due) void refresh(account, state, key);
-    if (state.inflight) {
-      // Fresh when Chaport is quick; the last known value when it is slow.
+    // Fresh when Chaport is quick; the last known value when it is slow. Only this instance's own call to Chaport is
+    // waited for — never the shared database's say on who calls, which may queue behind a flood of writes.
+    const waitFor = state.upstream ?? (state.fetchedAt === null ? state.inflight : null);
+    if (waitFor) {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([state.inflight, new Promise<void>((resolve) => (timer = setTimeout(resolve, answerWithinMs)))]);
+      await Promise.race([waitFor, new Promise<void>((resolve) => (timer = setTimeout(resolve, answerWithinMs)))]);
       clearTimeout(timer);
     }
     const fresh = state.fetchedAt !== null && now() - state.fetchedAt <= maxStaleMs;
@@ -134,6 +147,9 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
         if (fetchedAt !== null && (checkedAt === null || fetchedAt < checkedAt)) checkedAt = fetchedAt;
       }
       return { channels, checkedAt: checkedAt === null ? null : new Date(checkedAt).toISOString() };
+    },
+    async settled() {
+      await Promise.all([...accounts.values()].map((state) => state.inflight));
     },
     get upstreamCalls() {
       return upstreamCalls;

@@ -17,3 +17,10 @@ export const commands = {
 };
 
 export type Commands = typeof commands;
+
+/**
+ * Writes whose loss in a database crash costs nothing — counters and caches that rebuild themselves. PostgreSQL
+ * commits them without waiting for the WAL flush (`synchronous_commit = off`), so a hot counter row is never
+ * held for an fsync. Everything else is durable before it is acknowledged.
+ */
+export const EPHEMERAL_COMMANDS: ReadonlySet<keyof Commands> = new Set(['rateLimit.sync', 'rateLimit.prune', 'presence.claim', 'presence.record']);

@@ -150,13 +150,13 @@ describe.each(BACKENDS)('storage on %s', (backend) => {
     expect(third[0]).toMatchObject({ online: true, fetchedAt: clock - 10_000 });
   });
 
-  it('counts rate-limit hits per bucket and fixed window', async () => {
-    const hit = (bucket: string) => db.write('rateLimit.hit', { bucket, windowMs: 60_000 });
-    const hits = await Promise.all(Array.from({ length: 25 }, () => hit('ip:1')));
-    expect(hits.map((result) => result.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    expect((await hit('ip:2')).hits).toBe(1);
-    clock += 60_000;
-    expect((await hit('ip:1')).hits).toBe(1);
+  it('adds up rate-limit hits from every instance per bucket and window', async () => {
+    const sync = (add: number, bucket = 'ip:1', windowStart = 0) => db.write('rateLimit.sync', { entries: [{ bucket, windowStart, add }] });
+    const totals = await Promise.all(Array.from({ length: 10 }, () => sync(3)));
+    expect(totals.map(([total]) => total).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 10 }, (_, i) => 3 * (i + 1)));
+    expect(await sync(1, 'ip:2')).toEqual([1]);
+    expect(await sync(1, 'ip:1', 60_000)).toEqual([1]);
+    expect(await db.write('rateLimit.prune', { before: 60_000 })).toBe(2);
   });
 
   it('proves it can write when checked', async () => {

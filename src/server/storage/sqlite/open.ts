@@ -1,14 +1,12 @@
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Commands } from '../commands.ts';
 import { CommandError, StorageOpenError, StorageUnavailableError, type Database } from '../database.ts';
 import { createEventBus } from '../events.ts';
-import { createHealthTracker } from '../health.ts';
 import { recordInstance, type InstanceInfo } from '../instance.ts';
+import { startWriter, type WriterClient } from '../writer/client.ts';
 import { describeSqliteError, migrate, openConnection, queryable, type Connection } from './connection.ts';
-import type { FromWriter, SerializedError, ToWriter, WriterData } from './protocol.ts';
 
 export interface SqliteOptions {
   /** The caller's clock, passed to every command. @default Date.now */
@@ -21,7 +19,8 @@ export interface SqliteOptions {
 /**
  * One SQLite file, held by one server process: an exclusive lock on `<file>.lock`, which the kernel releases
  * however the process ends (even `kill -9`), refuses a second server on the same file. The schema is migrated
- * and checked (`quick_check`) before anything is served; writes go to the writer thread (worker.ts).
+ * and checked (`quick_check`) before anything is served; writes go to the writer thread (writer/), reads are
+ * answered here from a read-only connection (WAL: readers never wait for the writer).
  */
 export async function openSqlite(path: string, options: SqliteOptions): Promise<Database<Commands>> {
   const file = resolve(path);
@@ -32,62 +31,25 @@ export async function openSqlite(path: string, options: SqliteOptions): Promise<
     throw new StorageOpenError(`cannot create the folder of ${file}: ${(error as Error).message}`);
   }
   const lock = lockInstance(file);
+  const bus = createEventBus();
   let reader: Connection | undefined;
-  let writer: Worker | undefined;
+  let writer: WriterClient | undefined;
   try {
     prepareFile(file);
     reader = openConnection(file, { readonly: true });
-    writer = await startWriter(file);
+    writer = await startWriter({ backend: 'sqlite', file }, { now, writeTimeoutMs, onEvents: (events) => events.forEach(bus.emit) });
   } catch (error) {
     reader?.close();
     lock.close();
     throw error;
   }
   const read = queryable(reader);
-  const bus = createEventBus();
-  const health = createHealthTracker(now);
-  const pending = new Map<number, { name: string; resolve(value: unknown): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }>();
-  let nextId = 1;
   let closed = false;
-
-  const settle = (id: number, outcome: { value: unknown } | { error: Error }) => {
-    const entry = pending.get(id);
-    if (!entry) return; // timed out already
-    pending.delete(id);
-    clearTimeout(entry.timer);
-    health.record(entry.name, 'error' in outcome ? outcome.error : undefined);
-    if ('error' in outcome) entry.reject(outcome.error);
-    else entry.resolve(outcome.value);
-  };
-
-  writer.on('message', (message: FromWriter) => {
-    if (message.type !== 'results') return;
-    for (const result of message.results) {
-      if (result.ok) settle(result.id, { value: result.value });
-      else settle(result.id, { error: deserialize(result.error) });
-    }
-    for (const event of message.events) bus.emit(event);
-  });
-  const failAll = (reason: string) => {
-    for (const id of [...pending.keys()]) settle(id, { error: new StorageUnavailableError(reason) });
-  };
-  writer.on('error', (error) => failAll(`SQLite writer thread failed: ${error.message}`));
-  writer.on('exit', () => {
-    if (!closed) failAll('SQLite writer thread exited');
-  });
 
   const database: Database<Commands> = {
     dialect: 'sqlite',
     location: file,
-    write(name, args) {
-      if (closed) return Promise.reject(new StorageUnavailableError('The database is closed'));
-      const id = nextId++;
-      return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => settle(id, { error: new StorageUnavailableError(`SQLite: a write took longer than ${writeTimeoutMs} ms`) }), writeTimeoutMs);
-        pending.set(id, { name, resolve: resolvePromise as (value: unknown) => void, reject, timer });
-        writer!.postMessage({ type: 'write', id, name, args, now: now() } satisfies ToWriter);
-      });
-    },
+    write: (name, args) => writer!.write(name, args) as never,
     async read(run) {
       if (closed) throw new StorageUnavailableError('The database is closed');
       try {
@@ -104,28 +66,18 @@ export async function openSqlite(path: string, options: SqliteOptions): Promise<
       } catch (error) {
         return { ok: false, backend: 'sqlite', error: (error as Error).message };
       }
-      const problems = health.problems();
+      const problems = writer!.problems();
       return problems.length ? { ok: false, backend: 'sqlite', error: problems.join('; ') } : { ok: true, backend: 'sqlite' };
     },
     async close() {
       if (closed) return;
       closed = true;
-      await new Promise<void>((done) => {
-        writer!.once('exit', () => done());
-        writer!.postMessage({ type: 'close' } satisfies ToWriter);
-      });
-      failAll('The database is closed');
+      await writer!.close();
       reader!.close();
       lock.close();
     },
   };
   return database;
-}
-
-function deserialize(error: SerializedError): Error {
-  if (error.kind === 'command') return new CommandError(error.code, error.message, error.details);
-  if (error.kind === 'unavailable') return new StorageUnavailableError(error.message);
-  return new Error(error.message);
 }
 
 /** `<file>.lock`, held in SQLite's exclusive locking mode for the life of the process. */
@@ -174,28 +126,3 @@ function prepareFile(file: string): void {
   }
 }
 
-/**
- * The writer thread. Built, it is `sqlite-writer.js` beside this chunk; from source (tests, the demo), the
- * TypeScript file, loaded through tsx.
- */
-function startWriter(file: string): Promise<Worker> {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const data: WriterData = { file };
-  const worker = fromSource
-    ? new Worker(
-        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`,
-        { eval: true, workerData: data },
-      )
-    : new Worker(new URL('./sqlite-writer.js', import.meta.url), { workerData: data });
-  return new Promise((resolvePromise, reject) => {
-    const onError = (error: Error) => {
-      void worker.terminate();
-      reject(new StorageOpenError(`cannot start the SQLite writer for ${file}: ${error.message}`));
-    };
-    worker.once('error', onError);
-    worker.once('message', (message: FromWriter) => {
-      worker.off('error', onError);
-      if (message.type === 'ready') resolvePromise(worker);
-    });
-  });
-}

@@ -70,7 +70,7 @@ const config: RollupOptions[] = [
     input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts', 'storage-writer': 'src/server/storage/writer/worker.ts' },
     external,
     output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
-    plugins: [nodeResolve({ extensions: ['.ts'] }), esbuild({ target: 'node20' })],
+    plugins: [replace({ preventAssignment: true, values: { __OMNIWIDGET_VERSION__: JSON.stringify(pkg.version) } }), nodeResolve({ extensions: ['.ts'] }), esbuild({ target: 'node20' })],
   },
   {
     input: { index: 'src/widget/index.ts', contract: 'src/contract/index.ts', 'server/index': 'src/server/index.ts' },

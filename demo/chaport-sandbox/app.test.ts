@@ -50,9 +50,10 @@ describe('the Chaport sandbox REST API', () => {
     const first = await (await rest('/messages', { method: 'POST', body: JSON.stringify(message) })).json();
     const again = await (await rest('/messages', { method: 'POST', body: JSON.stringify(message) })).json();
     expect(again.result.id).toBe(first.result.id);
-    const chats = (await (await rest(`/visitors/${visitorId}/chats`)).json()).result;
-    expect(chats).toEqual([expect.objectContaining({ stage: 'responded', eventCount: 2, unread: 1 })]);
-    const events = (await (await rest(`/visitors/${visitorId}/chats/${chats[0].id}/events`)).json()).result;
+    const chat = (await (await rest(`/visitors/${visitorId}/chats`)).json()).result;
+    expect(chat).toEqual(expect.objectContaining({ id: expect.any(Number), stage: 'responded', eventCount: 2, operators: ['op1'], missed: false }));
+    expect(chat.events).toHaveLength(2);
+    const events = (await (await rest(`/visitors/${visitorId}/chats/${chat.id}/events`)).json()).result;
     expect(events.map((event: { type: string; params: { text: string } }) => [event.type, event.params.text])).toEqual([
       ['visitor-message', 'Hello?'],
       ['operator-message', 'Hi there'],
@@ -76,6 +77,59 @@ describe('the Chaport sandbox REST API', () => {
     await expect(anyOperatorOnline(`${server.url}/api/v1`, TOKEN, { timeoutMs: 50 })).rejects.toThrow(/no answer within 50 ms/);
     sandbox.controls.restDelayMs = 0;
     expect(sandbox.state.restCalls.get('GET /api/v1/operators')).toBe(before + 2);
+  });
+});
+
+describe('the sandbox as a source of webhooks', () => {
+  it('keeps subscriptions per account, and sends thin bodies — ids only — to each subscribed URL', async () => {
+    const received: { path: string; body: unknown }[] = [];
+    const receiver = await listen({
+      fetch: async (request: Request) => {
+        received.push({ path: new URL(request.url).pathname, body: await request.json() });
+        return new Response(null, { status: 202 });
+      },
+    });
+    try {
+      const subscribe = (event: string) => rest('/events/subscriptions', { method: 'POST', body: JSON.stringify({ targetUrl: `${receiver.url}/hook/${event}`, event, essential: true }) });
+      for (const event of ['chat.started', 'chat.newEvent.visitorMessage', 'chat.finished']) expect((await subscribe(event)).status).toBe(201);
+      expect((await subscribe('chat.unknown')).status).toBe(400);
+      const listed = (await (await rest('/events/subscriptions')).json()).result;
+      expect(listed.map((item: { event: string }) => item.event)).toEqual(['chat.started', 'chat.newEvent.visitorMessage', 'chat.finished']);
+
+      const { chat } = sandbox.state.visitorMessage(APP, 'hooked', 'Hello', 'https://acme.example/pricing');
+      expect((await rest('/visitors/hooked/chats', { method: 'PUT', body: JSON.stringify({ stage: 'closed' }) })).status).toBe(200);
+      await sandbox.webhooksSettled();
+      const body = { link: '/api/v1/visitors/hooked/chats', extras: { visitorId: 'hooked', chatId: chat.id } };
+      expect(received).toEqual([
+        { path: '/hook/chat.started', body },
+        { path: '/hook/chat.newEvent.visitorMessage', body },
+        { path: '/hook/chat.finished', body },
+      ]);
+      expect((await (await rest('/visitors/hooked/chats')).json()).result).toMatchObject({ stage: 'closed', startPage: 'https://acme.example/pricing', closedAt: expect.any(String) });
+
+      // Faults on demand: dropped, repeated, scattered.
+      received.length = 0;
+      Object.assign(sandbox.controls.webhooks, { drop: 1, copies: 3, scatterMs: 30 });
+      sandbox.state.visitorMessage(APP, 'hooked', 'Again');
+      await sandbox.webhooksSettled();
+      Object.assign(sandbox.controls.webhooks, { drop: 0, copies: 1, scatterMs: 0 });
+      expect(received.map((item) => item.path).sort()).toEqual(['/hook/chat.newEvent.visitorMessage', '/hook/chat.newEvent.visitorMessage', '/hook/chat.newEvent.visitorMessage']);
+      expect(sandbox.webhooks.filter((item) => item.status === 'dropped').map((item) => item.event)).toEqual(['chat.started']);
+      for (const { id } of listed) expect((await rest(`/events/subscriptions/${id}`, { method: 'DELETE' })).status).toBe(204);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('lists visitors most recent first, 20 a page, and creates operators by name', async () => {
+    for (let i = 0; i < 25; i++) sandbox.state.session(APP, `paged-${i}`, {});
+    const first = await (await rest('/visitors')).json();
+    expect(first.result).toHaveLength(20);
+    expect(first.links.next).toBe('/api/v1/visitors?page=2');
+    expect(first.result[0]).not.toHaveProperty('ip');
+    const created = await rest('/operators', { method: 'POST', body: JSON.stringify({ name: 'Vera' }) });
+    expect(created.status).toBe(201);
+    expect((await created.json()).result).toMatchObject({ id: expect.any(String), name: 'Vera', image: null });
   });
 });
 

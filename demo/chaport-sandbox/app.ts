@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { SandboxError, createSandboxState, type AccountSeed, type LiveEvent, type OperatorStatus, type SandboxState } from './state.ts';
+import { SandboxError, createSandboxState, type AccountSeed, type Chat, type LiveEvent, type OperatorStatus, type SandboxState, type Visitor } from './state.ts';
 
 /**
  * The Chaport sandbox: everything the SDK and the helpdesk API use from Chaport, on one local origin.
@@ -17,13 +17,56 @@ export interface SandboxControls {
   restDelayMs: number;
   /** When set, every REST call fails with this status, to play an unreachable Chaport. */
   restFailure: number | null;
+  /** Faults in the webhooks it sends, to play an unreliable Chaport. */
+  webhooks: {
+    /** The next this-many webhooks are not sent at all. */
+    drop: number;
+    /** Each webhook is sent this many times (1: once). */
+    copies: number;
+    /** Each copy waits a random time up to this before it is sent, so they arrive out of order. */
+    scatterMs: number;
+  };
+}
+
+/** A webhook the sandbox sent (or dropped), for tests and the console. */
+export interface WebhookRecord {
+  event: string;
+  targetUrl: string;
+  visitorId: string;
+  chatId: number;
+  status: number | 'dropped' | 'failed';
 }
 
 export interface ChaportSandbox {
   app: Hono;
   state: SandboxState;
   controls: SandboxControls;
+  /** Every webhook sent or dropped, in order. */
+  webhooks: WebhookRecord[];
+  /** Resolves when no webhook is on its way (tests: wait for the sandbox to have said everything). */
+  webhooksSettled(): Promise<void>;
 }
+
+/** Subscriptions: `POST /api/v1/events/subscriptions {targetUrl, event, essential}`. */
+interface Subscription {
+  id: number;
+  appId: string;
+  targetUrl: string;
+  event: string;
+  essential: boolean;
+}
+
+/**
+ * Which Chaport event each sandbox event is. `chat.started`, `chat.finished` and `chat.newEvent.visitorMessage` are
+ * documented (third-party sources); the operator-message event's real name is not known: the sandbox calls it
+ * `chat.newEvent.operatorMessage`, and the helpdesk never depends on receiving it (it reads the truth over REST).
+ */
+const WEBHOOK_EVENTS: Partial<Record<LiveEvent['kind'], string>> = {
+  'chat-started': 'chat.started',
+  'chat-finished': 'chat.finished',
+  'visitor-message': 'chat.newEvent.visitorMessage',
+  'operator-message': 'chat.newEvent.operatorMessage',
+};
 
 const page = (name: string) => readFileSync(new URL(`./pages/${name}`, import.meta.url), 'utf8');
 
@@ -48,8 +91,44 @@ const html = (c: Context, code: string, headers: Record<string, string> = {}) =>
 
 export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
   const state = createSandboxState(seeds);
-  const controls: SandboxControls = { restDelayMs: 0, restFailure: null };
+  const controls: SandboxControls = { restDelayMs: 0, restFailure: null, webhooks: { drop: 0, copies: 1, scatterMs: 0 } };
   const app = new Hono();
+  const subscriptions: Subscription[] = [];
+  let nextSubscription = 1;
+  const webhooks: WebhookRecord[] = [];
+  const sending = new Set<Promise<void>>();
+
+  // Thin bodies, as Chaport's: ids only; the receiver reads the truth back over REST.
+  state.subscribe((event) => {
+    const name = WEBHOOK_EVENTS[event.kind];
+    if (!name || !('chatId' in event)) return;
+    for (const subscription of subscriptions.filter((item) => item.appId === event.appId && item.event === name)) {
+      const record: WebhookRecord = { event: name, targetUrl: subscription.targetUrl, visitorId: event.visitorId, chatId: event.chatId, status: 'dropped' };
+      if (controls.webhooks.drop > 0) {
+        controls.webhooks.drop--;
+        webhooks.push(record);
+        continue;
+      }
+      const body = JSON.stringify({ link: `/api/v1/visitors/${event.visitorId}/chats`, extras: { visitorId: event.visitorId, chatId: event.chatId } });
+      for (let copy = 0; copy < Math.max(1, controls.webhooks.copies); copy++) {
+        const delay = controls.webhooks.scatterMs ? Math.random() * controls.webhooks.scatterMs : 0;
+        const sent = (async () => {
+          if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+          const entry = { ...record };
+          webhooks.push(entry);
+          try {
+            const response = await fetch(subscription.targetUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
+            entry.status = response.status;
+            await response.body?.cancel();
+          } catch {
+            entry.status = 'failed';
+          }
+        })();
+        sending.add(sent);
+        void sent.finally(() => sending.delete(sent));
+      }
+    }
+  });
 
   app.onError((error, c) => {
     if (error instanceof SandboxError) return c.json({ error: { code: error.status, message: error.message } }, error.status);
@@ -124,16 +203,50 @@ export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
     const { chat, event } = state.operatorMessage(c.var.appId, body.visitorId, body.chatEvent.params?.text ?? '', body.chatEvent.params?.operatorId, body.external_id);
     return c.json({ result: { chatId: chat.id, ...event } }, 201);
   });
-  rest.get('/visitors', (c) => c.json({ result: state.visitors(c.var.appId) }));
-  rest.get('/visitors/:id', (c) => c.json({ result: state.visitor(c.var.appId, c.req.param('id')) }));
-  rest.get('/visitors/:id/chats', (c) =>
-    c.json({ result: state.chatsOf(c.var.appId, c.req.param('id')).map(({ events, ...chat }) => ({ ...chat, eventCount: events.length })) }),
-  );
-  rest.get('/visitors/:id/chats/:chatId', (c) => {
-    const { events, ...chat } = state.chat(c.var.appId, c.req.param('id'), c.req.param('chatId'));
-    return c.json({ result: { ...chat, eventCount: events.length } });
+  // Most recent first, 20 a page, with `links.next` while there are more.
+  rest.get('/visitors', (c) => {
+    const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
+    const all = state.visitors(c.var.appId);
+    const result = all.slice((page - 1) * 20, page * 20).map(visitorView);
+    return c.json({ result, links: page * 20 < all.length ? { next: `/api/v1/visitors?page=${page + 1}` } : {} });
   });
-  rest.get('/visitors/:id/chats/:chatId/events', (c) => c.json({ result: state.chat(c.var.appId, c.req.param('id'), c.req.param('chatId')).events }));
+  rest.get('/visitors/:id', (c) => c.json({ result: visitorView(state.visitor(c.var.appId, c.req.param('id'))) }));
+  // ONE object: the visitor's current or latest chat (older ones under links.more), with its events.
+  rest.get('/visitors/:id/chats', (c) => {
+    const chats = state.chatsOf(c.var.appId, c.req.param('id'));
+    const latest = chats.at(-1);
+    if (!latest) throw new SandboxError(404, `Visitor ${c.req.param('id')} has no chat`);
+    return c.json({ result: chatView(latest, c.req.query('transcript') !== 'false'), links: chats.length > 1 ? { more: `/api/v1/visitors/${c.req.param('id')}/chats?page=2` } : {} });
+  });
+  rest.put('/visitors/:id/chats', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { stage?: string } | null;
+    if (body?.stage !== 'closed') throw new SandboxError(400, 'only {"stage": "closed"} is supported');
+    state.visitor(c.var.appId, c.req.param('id'));
+    const chat = state.closeChat(c.var.appId, c.req.param('id'));
+    if (!chat) throw new SandboxError(404, `Visitor ${c.req.param('id')} has no chat`);
+    return c.json({ result: chatView(chat, false) });
+  });
+  rest.get('/visitors/:id/chats/:chatId', (c) => c.json({ result: chatView(state.chat(c.var.appId, c.req.param('id'), Number(c.req.param('chatId'))), true) }));
+  rest.get('/visitors/:id/chats/:chatId/events', (c) => c.json({ result: state.chat(c.var.appId, c.req.param('id'), Number(c.req.param('chatId'))).events }));
+  rest.post('/operators', async (c) => c.json({ result: state.createOperator(c.var.appId, (await c.req.json().catch(() => ({}))) as Record<string, unknown>) }, 201));
+  rest.get('/events/subscriptions', (c) =>
+    c.json({ result: subscriptions.filter((item) => item.appId === c.var.appId).map(({ appId: _appId, ...subscription }) => subscription) }),
+  );
+  rest.post('/events/subscriptions', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { targetUrl?: unknown; event?: unknown; essential?: unknown } | null;
+    if (typeof body?.targetUrl !== 'string' || !/^https?:\/\//.test(body.targetUrl)) throw new SandboxError(400, 'targetUrl must be an http(s) URL');
+    if (typeof body.event !== 'string' || !Object.values(WEBHOOK_EVENTS).includes(body.event)) throw new SandboxError(400, `event must be one of ${Object.values(WEBHOOK_EVENTS).join(', ')}`);
+    const subscription: Subscription = { id: nextSubscription++, appId: c.var.appId, targetUrl: body.targetUrl, event: body.event, essential: body.essential === true };
+    subscriptions.push(subscription);
+    const { appId: _appId, ...view } = subscription;
+    return c.json({ result: view }, 201);
+  });
+  rest.delete('/events/subscriptions/:id', (c) => {
+    const index = subscriptions.findIndex((item) => item.appId === c.var.appId && item.id === Number(c.req.param('id')));
+    if (index < 0) throw new SandboxError(404, `No subscription ${c.req.param('id')}`);
+    subscriptions.splice(index, 1);
+    return c.body(null, 204);
+  });
   app.route('/api/v1', rest);
 
   // --- The operator console ---------------------------------------------------------------------------
@@ -178,5 +291,27 @@ export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
     });
   }
 
-  return { app, state, controls };
+  return {
+    app,
+    state,
+    controls,
+    webhooks,
+    async webhooksSettled() {
+      while (sending.size) await Promise.all([...sending]);
+    },
+  };
+}
+
+/**
+ * A visitor as the REST API shows it: what Chaport is documented to provide (name, e-mail, phone, notes, custom
+ * fields, browser, OS, location, last seen, pages). No IP address or chat language: no source says Chaport gives them.
+ */
+function visitorView(visitor: Visitor) {
+  const { appId: _appId, language: _language, createdAt, lastSeenAt, ...rest } = visitor;
+  return { ...rest, createdAt, lastSeenAt, lastVisitAt: lastSeenAt };
+}
+
+function chatView(chat: Chat, withEvents: boolean) {
+  const { appId: _appId, unread: _unread, events, ...rest } = chat;
+  return { ...rest, eventCount: events.length, ...(withEvents ? { events } : {}) };
 }

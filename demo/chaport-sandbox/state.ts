@@ -31,6 +31,7 @@ export interface Visitor {
   custom?: Record<string, unknown>;
   language?: string;
   browser?: string;
+  os?: string;
   startPage?: string;
   currentPage?: string;
   createdAt: string;
@@ -46,13 +47,20 @@ export interface ChatEvent {
 }
 
 export interface Chat {
-  id: string;
+  /** Chaport's chat ids are integers. */
+  id: number;
   visitorId: string;
   appId: string;
   /** Chaport's chat stages: initiated (visitor wrote), responded (an operator answered), closed. */
   stage: 'initiated' | 'responded' | 'closed';
   startPage?: string;
   startedAt: string;
+  closedAt?: string;
+  /** Operators who answered in this chat. */
+  operators: string[];
+  /** Nobody answered. */
+  missed: boolean;
+  rating: number | null;
   events: ChatEvent[];
   /** Operator messages the visitor has not seen (the window was closed when they came). */
   unread: number;
@@ -74,14 +82,16 @@ interface Account {
 
 /** What the sandbox pushes live: to a visitor's chat window, and to operator consoles. */
 export type LiveEvent =
-  | { kind: 'operator-message'; appId: string; visitorId: string; chatId: string; event: ChatEvent; operatorName: string }
-  | { kind: 'visitor-message'; appId: string; visitorId: string; chatId: string; event: ChatEvent }
+  | { kind: 'operator-message'; appId: string; visitorId: string; chatId: number; event: ChatEvent; operatorName: string }
+  | { kind: 'visitor-message'; appId: string; visitorId: string; chatId: number; event: ChatEvent }
+  | { kind: 'chat-started'; appId: string; visitorId: string; chatId: number }
+  | { kind: 'chat-finished'; appId: string; visitorId: string; chatId: number }
   | { kind: 'operators'; appId: string }
   | { kind: 'visitor'; appId: string; visitorId: string };
 
 export class SandboxError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409,
+    readonly status: 400 | 401 | 404 | 409 | 422,
     message: string,
   ) {
     super(message);
@@ -110,7 +120,9 @@ export function createSandboxState(seeds: AccountSeed[], now: () => Date = () =>
     ]),
   );
   const visitors = new Map<string, Visitor>();
-  const chats = new Map<string, Chat>();
+  const chats = new Map<number, Chat>();
+  let nextChatId = 1001;
+  let nextOperator = 1;
   const listeners = new Set<(event: LiveEvent) => void>();
   /** Counts calls to the REST API per route, so tests and the benchmark can see how often Chaport is asked. */
   const restCalls = new Map<string, number>();
@@ -143,6 +155,11 @@ export function createSandboxState(seeds: AccountSeed[], now: () => Date = () =>
 
   const chatsOf = (appId: string, visitorId: string) => [...chats.values()].filter((chat) => chat.appId === appId && chat.visitorId === visitorId);
   const openChat = (appId: string, visitorId: string) => chatsOf(appId, visitorId).find((chat) => chat.stage !== 'closed');
+  const newChat = (appId: string, visitorId: string, stage: Chat['stage'], startPage: string | undefined): Chat => {
+    const chat: Chat = { id: nextChatId++, visitorId, appId, stage, startedAt: stamp(), events: [], unread: 0, operators: [], missed: true, rating: null, ...(startPage ? { startPage } : {}) };
+    chats.set(chat.id, chat);
+    return chat;
+  };
 
   return {
     account,
@@ -173,7 +190,7 @@ export function createSandboxState(seeds: AccountSeed[], now: () => Date = () =>
         found.startPage ??= page.url;
       }
       if (page?.language) found.language = page.language;
-      if (page?.browser) found.browser = page.browser;
+      if (page?.browser) Object.assign(found, describeUserAgent(page.browser));
       publish({ kind: 'visitor', appId, visitorId });
       const chat = openChat(appId, visitorId);
       return { visitor: found, chat: chat ?? null, teamName: account(appId).teamName };
@@ -194,12 +211,13 @@ export function createSandboxState(seeds: AccountSeed[], now: () => Date = () =>
       let chat = openChat(appId, visitorId);
       const started = !chat;
       if (!chat) {
-        chat = { id: randomUUID(), visitorId, appId, stage: 'initiated', startedAt: stamp(), events: [], unread: 0, ...(page ? { startPage: page } : {}) };
-        chats.set(chat.id, chat);
+        const startPage = page ?? found.currentPage;
+        chat = newChat(appId, visitorId, 'initiated', startPage);
       }
       const event: ChatEvent = { id: randomUUID(), type: 'visitor-message', params: { text }, createdAt: stamp() };
       chat.events.push(event);
       found.lastSeenAt = stamp();
+      if (started) publish({ kind: 'chat-started', appId, visitorId, chatId: chat.id });
       publish({ kind: 'visitor-message', appId, visitorId, chatId: chat.id, event });
       return { chat, event, started };
     },
@@ -214,20 +232,49 @@ export function createSandboxState(seeds: AccountSeed[], now: () => Date = () =>
       const operators = account(appId).operators;
       const operator = operatorId ? operators.find((item) => item.id === operatorId) : operators.find((item) => item.status === 'online') ?? operators[0];
       if (!operator) throw new SandboxError(404, `No operator ${operatorId}`);
+      const existing = externalId ? chatsOf(appId, visitorId).flatMap((item) => item.events.map((event) => ({ chat: item, event }))).find(({ event }) => event.externalId === externalId) : undefined;
+      if (existing) return existing;
       let chat = openChat(appId, visitorId);
-      if (!chat) {
-        chat = { id: randomUUID(), visitorId, appId, stage: 'responded', startedAt: stamp(), events: [], unread: 0 };
-        chats.set(chat.id, chat);
-      }
-      const existing = externalId ? chat.events.find((item) => item.externalId === externalId) : undefined;
-      if (existing) return { chat, event: existing };
+      if (!chat) chat = newChat(appId, visitorId, 'responded', visitor(appId, visitorId).currentPage);
       const event: ChatEvent = { id: randomUUID(), type: 'operator-message', params: { text, operatorId: operator.id }, createdAt: stamp(), ...(externalId ? { externalId } : {}) };
       chat.events.push(event);
       chat.stage = 'responded';
+      chat.missed = false;
+      if (!chat.operators.includes(operator.id)) chat.operators.push(operator.id);
       chat.unread++;
       operator.lastActivityAt = stamp();
       publish({ kind: 'operator-message', appId, visitorId, chatId: chat.id, event, operatorName: operator.name });
       return { chat, event };
+    },
+
+    /** `PUT /visitors/{id}/chats {stage: "closed"}`: the latest chat ends; the visitor is not told. */
+    closeChat(appId: string, visitorId: string) {
+      const chat = openChat(appId, visitorId);
+      if (!chat) return chatsOf(appId, visitorId).at(-1) ?? null;
+      chat.stage = 'closed';
+      chat.closedAt = stamp();
+      publish({ kind: 'chat-finished', appId, visitorId, chatId: chat.id });
+      return chat;
+    },
+
+    /** Chaport creates operators with a name (and an e-mail); the avatar cannot be set this way. */
+    createOperator(appId: string, data: { name?: unknown; email?: unknown }) {
+      if (typeof data.name !== 'string' || !data.name.trim()) throw new SandboxError(422, 'name is required');
+      const operator: Operator = {
+        id: `op-created-${nextOperator++}`,
+        name: data.name.trim().slice(0, 100),
+        email: typeof data.email === 'string' ? data.email : '',
+        language: 'en',
+        jobTitle: '',
+        role: 'operator',
+        lastLoginAt: stamp(),
+        lastActivityAt: stamp(),
+        image: null,
+        status: 'offline',
+      };
+      account(appId).operators.push(operator);
+      publish({ kind: 'operators', appId });
+      return operator;
     },
 
     markRead(appId: string, visitorId: string) {
@@ -235,10 +282,11 @@ export function createSandboxState(seeds: AccountSeed[], now: () => Date = () =>
       if (chat) chat.unread = 0;
     },
 
-    visitors: (appId: string) => [...visitors.values()].filter((item) => item.appId === appId),
+    /** Most recently seen first, as Chaport lists them. */
+    visitors: (appId: string) => [...visitors.values()].filter((item) => item.appId === appId).sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt)),
     visitor: (appId: string, visitorId: string) => visitor(appId, visitorId),
     chatsOf,
-    chat(appId: string, visitorId: string, chatId: string) {
+    chat(appId: string, visitorId: string, chatId: number) {
       const chat = chats.get(chatId);
       if (!chat || chat.appId !== appId || chat.visitorId !== visitorId) throw new SandboxError(404, `No chat ${chatId}`);
       return chat;
@@ -252,3 +300,17 @@ export function createSandboxState(seeds: AccountSeed[], now: () => Date = () =>
 }
 
 export type SandboxState = ReturnType<typeof createSandboxState>;
+
+const OS_NAMES: Record<string, string> = { 'Windows NT': 'Windows', 'iPhone OS': 'iOS', 'Mac OS X': 'macOS', CrOS: 'ChromeOS', Android: 'Android', Linux: 'Linux' };
+const BROWSER_NAMES: Record<string, string> = { Edg: 'Edge', OPR: 'Opera', Firefox: 'Firefox', Chrome: 'Chrome' };
+
+/** A browser and an operating system, named from a user agent the way Chaport shows them: "Chrome 156", "Linux". */
+export function describeUserAgent(userAgent: string): { browser?: string; os?: string } {
+  const browser = /(Edg|OPR|Firefox|Chrome)\/(\d+)/.exec(userAgent);
+  const safari = /Version\/(\d+)[^)]*Safari/.exec(userAgent);
+  const os = /Windows NT|Android|iPhone OS|Mac OS X|CrOS|Linux/.exec(userAgent)?.[0];
+  return {
+    ...(browser ? { browser: `${BROWSER_NAMES[browser[1]!]} ${browser[2]}` } : safari ? { browser: `Safari ${safari[1]}` } : {}),
+    ...(os ? { os: OS_NAMES[os] } : {}),
+  };
+}

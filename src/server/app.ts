@@ -11,6 +11,13 @@ import { serveWidgetScript } from './http/widget-script.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { receiveMessage } from './messages/route.ts';
 import { servePresence } from './presence/route.ts';
+import type { ChaportIntegration } from './chaport/integration.ts';
+import { conversationRoutes } from './conversations/routes.ts';
+import { rulesOf } from './conversations/rules.ts';
+import { requireToken, type AuthEnv } from './http/auth.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { jobRoutes } from './jobs/routes.ts';
+import { deliveryRoutes } from './outbound/routes.ts';
 import { createPresenceService, type PresenceService } from './presence/service.ts';
 import type { AppDatabase } from './storage/open.ts';
 
@@ -42,6 +49,10 @@ export interface ApiOptions {
   trustProxy?: boolean;
   /** False while the server drains (SIGTERM): `/readyz` says so, and load balancers stop sending traffic. */
   accepting?: () => boolean;
+  /** The Chaport connection: its webhook receiver and status. */
+  chaport?: ChaportIntegration;
+  /** For `/v1/openapi.json`. */
+  version?: string;
   log?: Logger;
 }
 
@@ -128,13 +139,40 @@ export function createApi(options: ApiOptions): Hono {
         ])
       : (_c, next) => next(),
     writes,
-    (c) => receiveMessage(c, c.var.widget, db, log),
+    (c) => receiveMessage(c, c.var.widget, db, rulesOf(widgets.helpdesk()), log),
   );
   api.all('/:id/config', methodNotAllowed('GET'));
   api.all('/:id/presence', methodNotAllowed('GET'));
   api.all('/:id/messages', methodNotAllowed('POST'));
 
   app.route('/v1/widgets', api);
+
+  // Chaport's webhooks: authenticated by the secret in their path, stored before they are acknowledged.
+  const chaport = options.chaport;
+  app.post('/v1/chaport/webhooks/:secret/:event', async (c) => {
+    if (!chaport || !widgets.helpdesk().chaport) throw new ApiError(404, 'not_found', 'No Chaport integration is configured');
+    return chaport.receive(c);
+  });
+
+  // The agent API: nothing answers without a token. Each part is mounted under its own prefix, so the check
+  // never reaches the public widget endpoints beside it.
+  const openApi = openApiDocument(options.version ?? '0');
+  app.get('/v1/openapi.json', (c) => c.json(openApi));
+  const auth = requireToken(db);
+  const guarded = (routes: Hono<AuthEnv>) => new Hono<AuthEnv>().use('*', auth).route('/', routes);
+  app.route('/v1/conversations', guarded(conversationRoutes({ db, config: widgets })));
+  app.route('/v1/jobs', guarded(jobRoutes(db)));
+  app.route('/v1/webhooks', guarded(deliveryRoutes(db)));
+  app.route(
+    '/v1/integrations',
+    guarded(
+      new Hono<AuthEnv>().get('/chaport', async (c) => {
+        const helpdesk = widgets.helpdesk();
+        if (!helpdesk.chaport || !chaport) return c.json({ connected: false });
+        return c.json({ connected: true, region: helpdesk.chaport.region, settings: helpdesk.chaport.settings, status: await chaport.status() });
+      }),
+    ),
+  );
 
   app.notFound((c) => sendError(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

@@ -8,10 +8,16 @@ import { createLogger } from './log.ts';
 import { startServer, type HelpdeskServer } from './server.ts';
 import { backupSqlite } from './storage/sqlite/backup.ts';
 import { StorageOpenError } from './storage/database.ts';
+import { openDatabase } from './storage/open.ts';
+import { listTokens, newToken } from './staff/tokens.ts';
+
+declare const __OMNIWIDGET_VERSION__: string;
 
 const USAGE = `Usage:
   omniwidget-server --config widgets.json [options]     run the helpdesk API
   omniwidget-server backup --to FILE [--db FILE]         copy the SQLite database while the server runs
+  omniwidget-server token create --name NAME             an API token for the agent API, shown once
+  omniwidget-server token list | token revoke --id ID    the tokens, by name and last use; revoke one
 
 Options:
   --config FILE     the widgets' configuration (OMNIWIDGET_CONFIG)
@@ -64,6 +70,8 @@ async function main(argv: string[]): Promise<void> {
         db: { type: 'string' },
         script: { type: 'string' },
         to: { type: 'string' },
+        name: { type: 'string' },
+        id: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -89,6 +97,7 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (positionals[0] === 'token') return tokenCommand(positionals[1], values, { url: env.DATABASE_URL || undefined, file: dbFile });
   if (positionals.length) fail(`unknown command "${positionals[0]}" (see --help)`);
 
   const configPath = values.config ?? env.OMNIWIDGET_CONFIG;
@@ -138,6 +147,7 @@ async function main(argv: string[]): Promise<void> {
       trustProxy: values['trust-proxy'] ?? false,
       // Built layout: dist/server/cli.js beside dist/omniwidget.js.
       scriptPath: values.script ?? env.OMNIWIDGET_SCRIPT ?? fileURLToPath(new URL('../omniwidget.js', import.meta.url)),
+      version: typeof __OMNIWIDGET_VERSION__ === 'string' ? __OMNIWIDGET_VERSION__ : 'dev',
       log,
     });
   } catch (error) {
@@ -145,6 +155,13 @@ async function main(argv: string[]): Promise<void> {
     if ((error as NodeJS.ErrnoException).syscall === 'listen') fail(listenError(error as NodeJS.ErrnoException, host, portNumber));
     fail(`could not start: ${(error as Error).message}`);
   }
+  // A token Chaport refuses is a configuration error like any other; Chaport being unreachable is not.
+  const token = await server.chaport.checkToken();
+  if (!token.ok && token.refused) {
+    await server.drain(0);
+    fail(`Chaport refused the API token (${token.error}): check the variable named by helpdesk.chaport.apiTokenEnv`);
+  }
+  if (!token.ok) log.warn('chaport.unreachable_at_start', { error: token.error });
   // Past the start, a crash is logged in one line and the process manager restarts us; nothing acknowledged is lost.
   process.on('uncaughtException', (error) => {
     log.error('process.crashed', { error: error.message });
@@ -154,6 +171,34 @@ async function main(argv: string[]): Promise<void> {
     log.error('process.crashed', { error: (error as Error)?.message ?? String(error) });
     process.exit(1);
   });
+}
+
+/** `token create|list|revoke`: API tokens, straight in the database (the server may be running). */
+async function tokenCommand(action: string | undefined, values: { name?: string | undefined; id?: string | undefined }, database: { url?: string | undefined; file?: string | undefined }): Promise<void> {
+  if (!['create', 'list', 'revoke'].includes(action ?? '')) fail('token needs create, list or revoke (see --help)');
+  if (action === 'create' && !values.name) fail('token create needs --name NAME (who or what will use it)');
+  if (action === 'revoke' && !values.id) fail('token revoke needs --id ID (see token list)');
+  let db;
+  try {
+    // SQLite's instance lock would refuse a second process: tokens are written through a read-write connection of their own.
+    db = await openDatabase({ ...database, shareFile: true });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  try {
+    if (action === 'create') {
+      const { token, hash, id } = newToken();
+      const info = await db.write('tokens.create', { id, name: values.name!, hash });
+      process.stdout.write(`${token}\n`);
+      process.stderr.write(`Token ${info.id} "${info.name}" created. It is shown only now: keep it somewhere safe.\n`);
+    } else if (action === 'list') {
+      for (const info of await db.read((q) => listTokens(q)))
+        process.stdout.write(`${info.id}\t${info.name}\tcreated ${info.createdAt}\tlast used ${info.lastUsedAt ?? 'never'}${info.revokedAt ? `\trevoked ${info.revokedAt}` : ''}\n`);
+    } else if (!(await db.write('tokens.revoke', { id: values.id! }))) fail(`no active token ${values.id}`);
+    else process.stdout.write(`revoked ${values.id}\n`);
+  } finally {
+    await db.close();
+  }
 }
 
 void main(process.argv.slice(2));

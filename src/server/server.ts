@@ -2,7 +2,9 @@ import { DEFAULT_PUBLIC_WRITE_LIMITS, createApi, type PublicWriteLimits } from '
 import { fileConfigSource, type ConfigSource } from './config/source.ts';
 import { memoryRateLimiter, sharedRateLimiter } from './http/rate-limit.ts';
 import { listen, type ConnectionLimits, type RunningServer } from './http/listen.ts';
+import { createChaportIntegration, type ChaportIntegration } from './chaport/integration.ts';
 import { maintenanceJob } from './jobs/maintenance.ts';
+import { deliveryJob } from './outbound/deliver.ts';
 import { createJobRunner, ensurePeriodic, type JobRunner } from './jobs/runner.ts';
 import type { Hono } from 'hono';
 import { silentLogger, type Logger } from './log.ts';
@@ -25,8 +27,15 @@ export interface HelpdeskOptions {
   /** Environment holding the Chaport tokens the configuration names. @default process.env */
   env?: Record<string, string | undefined>;
   jobs?: { concurrency?: number; leaseMs?: number; pollMs?: number };
+  /** For Chaport's REST API and outbound webhooks (tests). @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** The package version, shown in `/v1/openapi.json`. */
+  version?: string;
   log?: Logger;
 }
+
+/** Background work that recurs, one job each across all instances. */
+const PERIODIC_JOBS = ['maintenance', 'chaport.connect', 'chaport.reconcile', 'conversations.idle'] as const;
 
 /** The helpdesk API, assembled but not listening: mount `app` in any server, or use `startServer`. */
 export interface Helpdesk {
@@ -35,6 +44,7 @@ export interface Helpdesk {
   widgets: ConfigSource;
   presence: PresenceService;
   jobs: JobRunner;
+  chaport: ChaportIntegration;
   instance: InstanceInfo;
   /** Reads the configuration file again; a bad file is refused and the current configuration stays. */
   reload(): { ok: true; widgets: string[] } | { ok: false; error: string };
@@ -57,7 +67,14 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
   const db = await openDatabase({ ...options.database, instance });
   const shared = db.dialect === 'postgres';
   const presence = createPresenceService({ refreshMs: 15_000, ...options.presence, log, ...(shared ? { coordinator: databaseCoordinator(db) } : {}) });
-  const jobs = createJobRunner({ db, worker: instance.id, log, handlers: { maintenance: maintenanceJob(db) }, ...options.jobs });
+  const chaport = createChaportIntegration({ db, config: widgets, log, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const jobs = createJobRunner({
+    db,
+    worker: instance.id,
+    log,
+    handlers: { maintenance: maintenanceJob(db), ...chaport.jobs, 'webhook.deliver': deliveryJob({ db, config: widgets, ...(options.fetch ? { fetch: options.fetch } : {}) }) },
+    ...options.jobs,
+  });
   let accepting = true;
   const app = createApi({
     widgets,
@@ -68,6 +85,8 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     rateLimiter: shared ? sharedRateLimiter(db) : memoryRateLimiter(),
     trustProxy: options.trustProxy ?? false,
     accepting: () => accepting,
+    chaport,
+    ...(options.version ? { version: options.version } : {}),
     ...(options.scriptPath ? { widgetScriptPath: options.scriptPath } : {}),
   });
   return {
@@ -76,10 +95,11 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     widgets,
     presence,
     jobs,
+    chaport,
     instance,
     reload() {
       try {
-        const registry = widgets.reload();
+        const registry = widgets.reload().widgets;
         log.info('config.reloaded', { widgets: [...registry.keys()] });
         return { ok: true, widgets: [...registry.keys()] };
       } catch (error) {
@@ -88,7 +108,7 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
       }
     },
     async startJobs() {
-      await ensurePeriodic(db, 'maintenance');
+      for (const kind of PERIODIC_JOBS) await ensurePeriodic(db, kind);
       jobs.start();
     },
     stopAccepting() {

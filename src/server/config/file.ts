@@ -12,7 +12,9 @@ import {
   type TextKey,
   type WidgetConfig,
 } from '../../contract/index.ts';
+import { helpdeskSettingsSchema } from '../../contract/helpdesk.ts';
 import { resource, type Resource } from '../http/compress.ts';
+import { resolveHelpdesk, type HelpdeskConfig } from './helpdesk.ts';
 import { etagOf } from '../http/etag.ts';
 
 /**
@@ -53,7 +55,11 @@ const fileWidgetObject = v.strictObject({
 const fileWidget = v.pipe(fileWidgetObject, channelRules<v.InferOutput<typeof fileWidgetObject>>());
 
 export const configFileSchema = v.pipe(
-  v.strictObject({ widgets: v.pipe(v.array(fileWidget), v.minLength(1, 'needs at least one widget')) }),
+  v.strictObject({
+    widgets: v.pipe(v.array(fileWidget), v.minLength(1, 'needs at least one widget')),
+    /** The helpdesk side: groups, the Chaport connection, rules, outbound webhooks. */
+    helpdesk: v.optional(helpdeskSettingsSchema, {}),
+  }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const seen = new Set<string>();
@@ -103,8 +109,20 @@ const defaultApiUrl = (region: ChaportChannel['region']) => `https://app.chaport
  * `widgets[0].channels[2].phone: must be an international number such as +79990001122`.
  */
 export function parseConfigFile(input: unknown, env: Record<string, string | undefined> = process.env, source = 'configuration'): WidgetRegistry {
+  return parseServerConfig(input, env, source).widgets;
+}
+
+/** Everything the configuration file says: the widgets, and the helpdesk with its secrets read from `env`. */
+export interface ServerConfig {
+  widgets: WidgetRegistry;
+  helpdesk: HelpdeskConfig;
+}
+
+/** Validates a parsed configuration file; errors name the field, secrets come from `env` only. */
+export function parseServerConfig(input: unknown, env: Record<string, string | undefined> = process.env, source = 'configuration'): ServerConfig {
   const result = v.safeParse(configFileSchema, input);
   if (!result.success) throw new ConfigFileError(`Invalid ${source}:\n${formatIssues(result.issues)}`);
+  const helpdesk = resolveHelpdesk(result.output.helpdesk, env, (message) => new ConfigFileError(`Invalid ${source}:\n${message}`));
 
   const registry = new Map<string, WidgetEntry>();
   result.output.widgets.forEach((widget, widgetIndex) => {
@@ -126,10 +144,14 @@ export function parseConfigFile(input: unknown, env: Record<string, string | und
     const etag = etagOf(json);
     registry.set(config.id, { config, json, etag, resource: resource(json, etag, 'application/json; charset=utf-8'), chaport });
   });
-  return registry;
+  return { widgets: registry, helpdesk };
 }
 
 export function loadConfigFile(path: string, env: Record<string, string | undefined> = process.env): WidgetRegistry {
+  return loadServerConfig(path, env).widgets;
+}
+
+export function loadServerConfig(path: string, env: Record<string, string | undefined> = process.env): ServerConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -142,5 +164,5 @@ export function loadConfigFile(path: string, env: Record<string, string | undefi
   } catch (error) {
     throw new ConfigFileError(`The configuration file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseConfigFile(input, env, `configuration file ${path}`);
+  return parseServerConfig(input, env, `configuration file ${path}`);
 }

@@ -48,6 +48,11 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** At most one job with this key exists: enqueueing it again does nothing (and returns false). */
   dedupeKey?: string;
+  /**
+   * For jobs that mean "look again at X": while one for X still waits (not yet taken by a worker), another is not
+   * added. One taken already does not count — it may have looked before the news that caused this one.
+   */
+  coalesceKey?: string;
 }
 
 /**
@@ -55,11 +60,20 @@ export interface EnqueueOptions {
  * (a transactional outbox — never "commit, then enqueue"). Every instance hears of it on commit.
  */
 export async function enqueue(tx: Tx, kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<boolean> {
-  const { changes } = await tx.run(
-    `INSERT INTO jobs (id, kind, payload, state, run_at, attempts, max_attempts, dedupe_key, created_at, updated_at)
-     VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    [randomUUID(), kind, JSON.stringify(payload), options.runAt ?? tx.now, options.maxAttempts ?? 10, options.dedupeKey ?? null, tx.now, tx.now],
-  );
+  const values = [randomUUID(), kind, JSON.stringify(payload), options.runAt ?? tx.now, options.maxAttempts ?? 10, options.dedupeKey ?? null, options.coalesceKey ?? null, tx.now, tx.now];
+  const { changes } = options.coalesceKey
+    ? await tx.run(
+        `INSERT INTO jobs (id, kind, payload, state, run_at, attempts, max_attempts, dedupe_key, coalesce_key, created_at, updated_at)
+         SELECT ?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE coalesce_key = ? AND state = 'queued' AND locked_by IS NULL)
+         ON CONFLICT DO NOTHING`,
+        [...values, options.coalesceKey],
+      )
+    : await tx.run(
+        `INSERT INTO jobs (id, kind, payload, state, run_at, attempts, max_attempts, dedupe_key, coalesce_key, created_at, updated_at)
+         VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        values,
+      );
   if (changes) tx.publish({ topic: 'jobs', data: { kind } });
   return changes > 0;
 }

@@ -14,8 +14,8 @@ export interface JobHandler<P = any> {
   maxAttempts?: number;
   /** Delay before attempt `n + 1` after `n` failures. @default exponential from 5 s to 1 h, with jitter */
   backoffMs?(failures: number, random: () => number): number;
-  /** Periodic: after each run, success or failure, the job comes back this much later. */
-  everyMs?: number;
+  /** Periodic: after each run, success or failure, the job comes back this much later (read at each run). */
+  everyMs?: number | (() => number);
   /** @default ¾ of the lease */
   timeoutMs?: number;
 }
@@ -83,8 +83,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     try {
       if (handler.everyMs !== undefined) {
+        const every = typeof handler.everyMs === 'function' ? handler.everyMs() : handler.everyMs;
         if (failure) log?.warn('job.failed', { kind: job.kind, id: job.id, attempts: job.attempts, error: (failure as Error)?.message ?? String(failure) });
-        await db.write('jobs.reschedule', { id: job.id, worker, runAt: now() + (failure ? Math.min(handler.everyMs, defaultBackoffMs(job.attempts, random)) : handler.everyMs) });
+        await db.write('jobs.reschedule', { id: job.id, worker, runAt: now() + (failure ? Math.min(every, defaultBackoffMs(job.attempts, random)) : every) });
       } else if (!failure) {
         await db.write('jobs.complete', { id: job.id, worker });
       } else {

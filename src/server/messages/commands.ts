@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MessageRequest } from '../../contract/index.ts';
+import { conversationFromEmail, type ConversationRules } from '../conversations/commands.ts';
 import { CommandError, type Queryable, type Tx } from '../storage/database.ts';
 
 export interface StoredMessage extends MessageRequest {
@@ -50,6 +51,8 @@ export interface SaveMessageArgs {
   idempotencyKey: string;
   request: MessageRequest;
   origin: string | null;
+  /** With them, the message also becomes a case on the `email` channel, in the same transaction. */
+  rules?: ConversationRules;
 }
 
 export const messageCommands = {
@@ -57,7 +60,7 @@ export const messageCommands = {
    * Stores an e-mail form message once per idempotency key. A retry with the same body gets the stored message
    * back; a different body under the same key is refused (`idempotency_key_reused`).
    */
-  async 'messages.save'(tx: Tx, { widgetId, idempotencyKey, request, origin }: SaveMessageArgs): Promise<SaveResult> {
+  async 'messages.save'(tx: Tx, { widgetId, idempotencyKey, request, origin, rules }: SaveMessageArgs): Promise<SaveResult> {
     const fingerprint = fingerprintOf(request);
     const row: Row = {
       id: `msg_${randomUUID()}`,
@@ -78,7 +81,11 @@ export const messageCommands = {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (widget_id, idempotency_key) DO NOTHING RETURNING id`,
       [row.id, row.widget_id, row.idempotency_key, row.fingerprint, row.name, row.email, row.message, row.page, row.origin, row.created_at],
     );
-    if (inserted) return { message: fromRow(row), replayed: false };
+    if (inserted) {
+      if (rules)
+        await conversationFromEmail(tx, { widgetId, messageId: row.id, idempotencyKey, name: row.name, email: row.email, text: row.message, page: row.page, rules });
+      return { message: fromRow(row), replayed: false };
+    }
     const existing = (await tx.get<Row>('SELECT * FROM messages WHERE widget_id = ? AND idempotency_key = ?', [widgetId, idempotencyKey]))!;
     if (existing.fingerprint !== fingerprint)
       throw new CommandError('idempotency_key_reused', `Idempotency key "${idempotencyKey}" was already used for a different message`);

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import { IDEMPOTENCY_KEY_HEADER, formatIssues, idempotencyKeySchema, issuePath, messageRequestSchema } from '../../contract/index.ts';
 import type { WidgetEntry } from '../config/file.ts';
+import type { ConversationRules } from '../conversations/commands.ts';
 import { ApiError } from '../http/errors.ts';
 import { readJson } from '../http/json-body.ts';
 import type { Logger } from '../log.ts';
@@ -14,9 +15,10 @@ export const MAX_MESSAGE_BODY_BYTES = 32 * 1024;
 
 /**
  * `POST /v1/widgets/{id}/messages`, the e-mail form. `201 {"id"}` is sent only after the row is committed;
- * a retry with the same `Idempotency-Key` and body gets the same id and writes nothing.
+ * a retry with the same `Idempotency-Key` and body gets the same id and writes nothing. In the same transaction it
+ * becomes a case on the `email` channel.
  */
-export async function receiveMessage(c: Context, widget: WidgetEntry, db: AppDatabase, log: Logger): Promise<Response> {
+export async function receiveMessage(c: Context, widget: WidgetEntry, db: AppDatabase, rules: ConversationRules, log: Logger): Promise<Response> {
   if (!widget.config.channels.some((channel) => channel.type === 'email' && channel.form))
     throw new ApiError(404, 'not_found', `Widget "${widget.config.id}" has no e-mail form`);
 
@@ -34,7 +36,7 @@ export async function receiveMessage(c: Context, widget: WidgetEntry, db: AppDat
 
   let result;
   try {
-    result = await db.write('messages.save', { widgetId: widget.config.id, idempotencyKey, request: parsed.output, origin: c.req.header('Origin') ?? null });
+    result = await db.write('messages.save', { widgetId: widget.config.id, idempotencyKey, request: parsed.output, origin: c.req.header('Origin') ?? null, rules });
   } catch (error) {
     if (error instanceof CommandError && error.code === 'idempotency_key_reused') throw new ApiError(422, 'idempotency_key_reused', error.message, IDEMPOTENCY_KEY_HEADER);
     if (!(error instanceof StorageUnavailableError)) throw error;

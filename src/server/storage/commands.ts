@@ -1,8 +1,12 @@
+import { conversationCommands } from '../conversations/commands.ts';
 import { rateLimitCommands } from '../http/rate-limit-commands.ts';
 import { jobCommands } from '../jobs/commands.ts';
 import { messageCommands } from '../messages/commands.ts';
+import { deliveryCommands } from '../outbound/deliver.ts';
 import { presenceCommands } from '../presence/commands.ts';
+import { tokenCommands } from '../staff/tokens.ts';
 import { instanceCommands } from './instance-commands.ts';
+import { settingsCommands } from './settings-commands.ts';
 
 /**
  * Every write the server makes, by name. The SQLite writer thread runs them from this table (a closure cannot
@@ -14,6 +18,10 @@ export const commands = {
   ...jobCommands,
   ...presenceCommands,
   ...rateLimitCommands,
+  ...settingsCommands,
+  ...conversationCommands,
+  ...tokenCommands,
+  ...deliveryCommands,
 };
 
 export type Commands = typeof commands;
@@ -23,4 +31,4 @@ export type Commands = typeof commands;
  * commits them without waiting for the WAL flush (`synchronous_commit = off`), so a hot counter row is never
  * held for an fsync. Everything else is durable before it is acknowledged.
  */
-export const EPHEMERAL_COMMANDS: ReadonlySet<keyof Commands> = new Set(['rateLimit.sync', 'rateLimit.prune', 'presence.claim', 'presence.record']);
+export const EPHEMERAL_COMMANDS: ReadonlySet<keyof Commands> = new Set(['rateLimit.sync', 'rateLimit.prune', 'presence.claim', 'presence.record', 'tokens.used']);

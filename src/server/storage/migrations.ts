@@ -11,7 +11,7 @@ import type { Dialect } from './database.ts';
 export interface Migration {
   version: number;
   name: string;
-  sql(types: SqlTypes): string[];
+  sql(types: SqlTypes, dialect: Dialect): string[];
 }
 
 export interface SqlTypes {
@@ -91,6 +91,85 @@ export const MIGRATIONS: Migration[] = [
         hits INTEGER NOT NULL,
         PRIMARY KEY (bucket, window_start)
       )`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'conversations, webhook deliveries, API tokens, settings',
+    sql: ({ bigint }, dialect) => [
+      // A conversation: a live chat (online_chat) or a case (a completed chat, or an e-mail).
+      `CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        number ${bigint} NOT NULL UNIQUE,
+        channel TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        status TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        assignee TEXT,
+        widget_id TEXT,
+        subject TEXT NOT NULL,
+        visitor_key TEXT NOT NULL,
+        chaport_visitor_id TEXT,
+        chaport_chat_id TEXT,
+        visitor TEXT NOT NULL,
+        start_page TEXT,
+        created_at ${bigint} NOT NULL,
+        last_activity_at ${bigint} NOT NULL,
+        live_until ${bigint},
+        completed_at ${bigint},
+        completed_by TEXT,
+        message_count INTEGER NOT NULL,
+        last_message TEXT,
+        updated_at ${bigint} NOT NULL
+      )`,
+      'CREATE INDEX conversations_by_phase ON conversations (phase, last_activity_at)',
+      'CREATE INDEX conversations_live_until ON conversations (live_until)',
+      'CREATE INDEX conversations_by_visitor ON conversations (visitor_key, phase)',
+      // Messages in conversation order; an external id (Chaport's event id, an idempotency key) makes each exactly once.
+      `CREATE TABLE conversation_messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        seq INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        author_name TEXT,
+        author_ref TEXT,
+        text TEXT NOT NULL,
+        external_id TEXT UNIQUE,
+        delivery TEXT,
+        created_at ${bigint} NOT NULL,
+        UNIQUE (conversation_id, seq)
+      )`,
+      // Conversation numbers: a sequence on PostgreSQL (no row every instance would queue on); a counter on SQLite.
+      dialect === 'postgres' ? 'CREATE SEQUENCE conversation_numbers' : `CREATE TABLE counters (name TEXT PRIMARY KEY, value ${bigint} NOT NULL)`,
+      // Outbound webhooks (Standard Webhooks): one row per event and endpoint; its id is the stable webhook-id.
+      `CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at ${bigint} NOT NULL,
+        delivered_at ${bigint},
+        updated_at ${bigint} NOT NULL
+      )`,
+      'CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at)',
+      // Machine credentials for the agent API: only a hash is kept; the token is shown once.
+      `CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at ${bigint} NOT NULL,
+        last_used_at ${bigint},
+        revoked_at ${bigint}
+      )`,
+      // Values every instance must agree on, made once: the webhook path secret, the Chaport connection's state.
+      `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at ${bigint} NOT NULL)`,
+      // Jobs that stand for "look again at X": a new one is not added while one for X still waits.
+      'ALTER TABLE jobs ADD COLUMN coalesce_key TEXT',
+      'CREATE INDEX jobs_coalesce ON jobs (coalesce_key)',
     ],
   },
 ];

@@ -16,6 +16,11 @@ export interface OpenDatabaseOptions {
   instance?: InstanceInfo;
   /** PostgreSQL connections per instance. @default 10 */
   poolSize?: number;
+  /**
+   * SQLite only: open without the instance lock, beside a running server (the command line's `token` commands).
+   * SQLite still serializes the writes of both; background work must not run in such a process.
+   */
+  shareFile?: boolean;
 }
 
 /** Opens (creating and migrating as needed) the database the options name. Throws StorageOpenError, in one line. */
@@ -27,5 +32,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<AppDat
     return openPostgres(options.url, { now, instance, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
   }
   if (!options.file) throw new StorageOpenError('no database: give a SQLite file (--db) or a PostgreSQL URL (DATABASE_URL)');
-  return openSqlite(options.file, { now, instance });
+  return openSqlite(options.file, { now, instance, lock: !options.shareFile });
 }

@@ -99,7 +99,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
     const sql = sqlTypes('postgres');
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;
-      for (const statement of migration.sql(sql)) await client.query(statement);
+      for (const statement of migration.sql(sql, 'postgres')) await client.query(statement);
       await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, new Date().toISOString()]);
     }
     await client.query('COMMIT');

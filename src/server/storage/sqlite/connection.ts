@@ -53,7 +53,7 @@ export function migrate(db: Connection): void {
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
-      for (const statement of migration.sql(types)) db.exec(statement);
+      for (const statement of migration.sql(types, 'sqlite')) db.exec(statement);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
     }).immediate();
   }

@@ -14,6 +14,8 @@ export interface SqliteOptions {
   /** A write not committed within this time is reported unavailable (it may still commit: callers are idempotent). @default 10000 */
   writeTimeoutMs?: number;
   instance: InstanceInfo;
+  /** Take the instance lock (one server per file). @default true */
+  lock?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function openSqlite(path: string, options: SqliteOptions): Promise<
   } catch (error) {
     throw new StorageOpenError(`cannot create the folder of ${file}: ${(error as Error).message}`);
   }
-  const lock = lockInstance(file);
+  const lock = options.lock === false ? null : lockInstance(file);
   const bus = createEventBus();
   let reader: Connection | undefined;
   let writer: WriterClient | undefined;
@@ -40,7 +42,7 @@ export async function openSqlite(path: string, options: SqliteOptions): Promise<
     writer = await startWriter({ backend: 'sqlite', file }, { now, writeTimeoutMs, onEvents: (events) => events.forEach(bus.emit) });
   } catch (error) {
     reader?.close();
-    lock.close();
+    lock?.close();
     throw error;
   }
   const read = queryable(reader);
@@ -74,7 +76,7 @@ export async function openSqlite(path: string, options: SqliteOptions): Promise<
       closed = true;
       await writer!.close();
       reader!.close();
-      lock.close();
+      lock?.close();
     },
   };
   return database;

@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import type { AutomationRule, CompletedBy, ConversationChannel, ConversationStatus, MessageAuthor, RoutingRule, VisitorSnapshot } from '../../contract/helpdesk.ts';
+import { enqueue } from '../jobs/commands.ts';
+import { emitWebhook, type EndpointRoute } from '../outbound/emit.ts';
+import { CommandError, type Tx } from '../storage/database.ts';
+import { evaluateRules } from './automation.ts';
+import { start, transition, type LifecycleState } from './lifecycle.ts';
+import { routeChat } from './routing.ts';
+import { conversationView, messageView, type ConversationRow, type MessageRow } from './view.ts';
+
+/** The settings a command needs, passed in: commands run in the writer thread, which has no configuration. */
+export interface ConversationRules {
+  defaultGroup: string;
+  routing: RoutingRule[];
+  idleMs: number;
+  automation: AutomationRule[];
+  endpoints: EndpointRoute[];
+}
+
+/** A message to add, as the caller read it (from Chaport's events, or the e-mail form). */
+export interface IncomingMessage {
+  /** Unique across the helpdesk: `chaport:<event id>`, `email:<widget>:<idempotency key>`. */
+  externalId: string;
+  author: MessageAuthor;
+  authorName: string | null;
+  authorRef: string | null;
+  text: string;
+  at: number;
+}
+
+const SUBJECT_LENGTH = 80;
+const subjectOf = (text: string) => {
+  const line = text.trim().split('\n')[0]!.trim();
+  return line.length > SUBJECT_LENGTH ? `${line.slice(0, SUBJECT_LENGTH - 1)}…` : line || '(no text)';
+};
+
+const lifecycleOf = (row: ConversationRow): LifecycleState => ({
+  channel: row.channel,
+  phase: row.phase,
+  status: row.status,
+  lastActivityAt: Number(row.last_activity_at),
+  liveUntil: row.live_until === null ? null : Number(row.live_until),
+  completedAt: row.completed_at === null ? null : Number(row.completed_at),
+  completedBy: row.completed_by,
+});
+
+async function saveLifecycle(tx: Tx, row: ConversationRow, next: LifecycleState): Promise<void> {
+  Object.assign(row, {
+    phase: next.phase,
+    status: next.status,
+    last_activity_at: next.lastActivityAt,
+    live_until: next.liveUntil,
+    completed_at: next.completedAt,
+    completed_by: next.completedBy,
+    updated_at: tx.now,
+  });
+  await tx.run('UPDATE conversations SET phase = ?, status = ?, last_activity_at = ?, live_until = ?, completed_at = ?, completed_by = ?, updated_at = ? WHERE id = ?', [
+    row.phase,
+    row.status,
+    row.last_activity_at,
+    row.live_until,
+    row.completed_at,
+    row.completed_by,
+    row.updated_at,
+    row.id,
+  ]);
+}
+
+/** Conversation numbers people can say aloud ("#1042"): a sequence on PostgreSQL, a counter row on SQLite. */
+async function nextNumber(tx: Tx): Promise<number> {
+  if (tx.dialect === 'postgres') return Number((await tx.get<{ n: number }>("SELECT nextval('conversation_numbers') AS n"))!.n);
+  const row = await tx.get<{ value: number }>(
+    "INSERT INTO counters (name, value) VALUES ('conversation', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+  );
+  return Number(row!.value);
+}
+
+const changed = (tx: Tx, id: string, change: 'created' | 'message' | 'completed' | 'updated') => tx.publish({ topic: 'conversation', data: { id, change } });
+
+interface NewConversation {
+  channel: ConversationChannel;
+  widgetId: string | null;
+  visitorKey: string;
+  chaportVisitorId: string | null;
+  chaportChatId: string | null;
+  visitor: VisitorSnapshot;
+  startPage: string | null;
+  subject: string;
+  at: number;
+  /** For the e-mail channel: the group of the e-mail cases. Chats are routed by start page. */
+  group?: string;
+}
+
+async function createConversation(tx: Tx, input: NewConversation, rules: ConversationRules): Promise<ConversationRow> {
+  const group = input.group ?? routeChat(input.startPage, rules.routing, rules.defaultGroup).group;
+  const state = start(input.channel, input.at, rules.idleMs);
+  const row: ConversationRow = {
+    id: `conv_${randomUUID()}`,
+    number: await nextNumber(tx),
+    channel: input.channel,
+    phase: state.phase,
+    status: state.status,
+    group_id: group,
+    assignee: null,
+    widget_id: input.widgetId,
+    subject: input.subject,
+    visitor_key: input.visitorKey,
+    chaport_visitor_id: input.chaportVisitorId,
+    chaport_chat_id: input.chaportChatId,
+    visitor: JSON.stringify(input.visitor),
+    start_page: input.startPage,
+    created_at: input.at,
+    last_activity_at: state.lastActivityAt,
+    live_until: state.liveUntil,
+    completed_at: null,
+    completed_by: null,
+    message_count: 0,
+    last_message: null,
+    updated_at: tx.now,
+  };
+  await tx.run(
+    `INSERT INTO conversations (id, number, channel, phase, status, group_id, assignee, widget_id, subject, visitor_key, chaport_visitor_id, chaport_chat_id,
+       visitor, start_page, created_at, last_activity_at, live_until, completed_at, completed_by, message_count, last_message, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [row.id, row.number, row.channel, row.phase, row.status, row.group_id, row.assignee, row.widget_id, row.subject, row.visitor_key, row.chaport_visitor_id,
+      row.chaport_chat_id, row.visitor, row.start_page, row.created_at, row.last_activity_at, row.live_until, row.completed_at, row.completed_by,
+      row.message_count, row.last_message, row.updated_at],
+  );
+  changed(tx, row.id, 'created');
+  return row;
+}
+
+/** Adds a message unless its external id is already stored; returns it, or null for a repeat. */
+async function appendMessage(tx: Tx, conversation: ConversationRow, message: IncomingMessage, rules: ConversationRules): Promise<MessageRow | null> {
+  const row: MessageRow = {
+    id: `cmsg_${randomUUID()}`,
+    conversation_id: conversation.id,
+    seq: conversation.message_count + 1,
+    author: message.author,
+    author_name: message.authorName,
+    author_ref: message.authorRef,
+    text: message.text,
+    external_id: message.externalId,
+    delivery: null,
+    created_at: message.at,
+  };
+  const inserted = await tx.get(
+    `INSERT INTO conversation_messages (id, conversation_id, seq, author, author_name, author_ref, text, external_id, delivery, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id`,
+    [row.id, row.conversation_id, row.seq, row.author, row.author_name, row.author_ref, row.text, row.external_id, row.delivery, row.created_at],
+  );
+  if (!inserted) return null;
+  conversation.message_count = row.seq;
+  conversation.last_message = JSON.stringify({ author: row.author, text: row.text.slice(0, 200), createdAt: new Date(Number(row.created_at)).toISOString() });
+  await tx.run('UPDATE conversations SET message_count = ?, last_message = ?, updated_at = ? WHERE id = ?', [conversation.message_count, conversation.last_message, tx.now, conversation.id]);
+  if (conversation.channel === 'online_chat') await saveLifecycle(tx, conversation, transition(lifecycleOf(conversation), { type: 'activity', at: Number(row.created_at), idleMs: rules.idleMs }));
+  changed(tx, conversation.id, 'message');
+  await emitWebhook(tx, rules.endpoints, 'message.created', { conversationId: conversation.id, conversationNumber: Number(conversation.number), message: messageView(row) });
+  return row;
+}
+
+/** Completes a live chat; it joins the case list. Chaport's own chat is closed too (by a job), unless Chaport closed it. */
+async function completeConversation(tx: Tx, conversation: ConversationRow, by: CompletedBy, rules: ConversationRules, status?: ConversationStatus): Promise<void> {
+  await saveLifecycle(tx, conversation, transition(lifecycleOf(conversation), { type: 'complete', by, at: tx.now, ...(status ? { status } : {}) }));
+  if (conversation.chaport_visitor_id && by !== 'chaport')
+    await enqueue(tx, 'chaport.closeChat', { visitorId: conversation.chaport_visitor_id, chatId: conversation.chaport_chat_id }, { maxAttempts: 20 });
+  changed(tx, conversation.id, 'completed');
+  await emitWebhook(tx, rules.endpoints, 'conversation.completed', { conversation: conversationView(conversation) });
+}
+
+/** Runs the automation rules for this moment and applies what they say. */
+async function automate(tx: Tx, conversation: ConversationRow, on: AutomationRule['on'], messageText: string | null, rules: ConversationRules): Promise<void> {
+  const actions = evaluateRules(rules.automation, on, { channel: conversation.channel, group: conversation.group_id, startPage: conversation.start_page, messageText });
+  for (const { action } of actions) {
+    if (action.type === 'setGroup') conversation.group_id = action.group;
+    else if (action.type === 'assign') conversation.assignee = action.agent;
+    else if (action.type === 'completeChat' && conversation.phase === 'live') await completeConversation(tx, conversation, 'rule', rules, action.status);
+  }
+  if (actions.length) {
+    await tx.run('UPDATE conversations SET group_id = ?, assignee = ?, updated_at = ? WHERE id = ?', [conversation.group_id, conversation.assignee, tx.now, conversation.id]);
+    changed(tx, conversation.id, 'updated');
+  }
+}
+
+async function refreshVisitor(tx: Tx, conversation: ConversationRow, visitor: VisitorSnapshot): Promise<void> {
+  const json = JSON.stringify(visitor);
+  if (json === conversation.visitor) return;
+  conversation.visitor = json;
+  await tx.run('UPDATE conversations SET visitor = ?, updated_at = ? WHERE id = ?', [json, tx.now, conversation.id]);
+  changed(tx, conversation.id, 'updated');
+}
+
+export interface ChaportChatState {
+  visitorId: string;
+  visitor: VisitorSnapshot;
+  chat: { id: string; closed: boolean; startPage: string | null };
+  /** The chat's messages, in Chaport's order. */
+  messages: IncomingMessage[];
+}
+
+export interface SyncResult {
+  created: string[];
+  added: number;
+  completed: string[];
+}
+
+export const conversationCommands = {
+  /**
+   * Brings the helpdesk up to date with one Chaport chat, as read over REST. Idempotent — each Chaport event is
+   * stored once, by its id — so duplicate, late and out-of-order webhooks all end in the same state, in Chaport's
+   * order. Messages go to the visitor's live chat; with none (or when Chaport moved on to another chat, or the last
+   * chat was completed), a new live chat starts, routed by its start page.
+   */
+  async 'conversations.syncChaport'(tx: Tx, { state, rules }: { state: ChaportChatState; rules: ConversationRules }): Promise<SyncResult> {
+    const visitorKey = `chaport:${state.visitorId}`;
+    await tx.lock(visitorKey);
+    const result: SyncResult = { created: [], added: 0, completed: [] };
+    const known = new Set<string>();
+    for (let index = 0; index < state.messages.length; index += 500) {
+      const ids = state.messages.slice(index, index + 500).map((message) => message.externalId);
+      const rows = await tx.all<{ external_id: string }>(`SELECT external_id FROM conversation_messages WHERE external_id IN (${ids.map(() => '?').join(', ')})`, ids);
+      for (const row of rows) known.add(row.external_id);
+    }
+    const fresh = state.messages.filter((message) => !known.has(message.externalId));
+
+    let live = (await tx.get<ConversationRow>("SELECT * FROM conversations WHERE visitor_key = ? AND phase = 'live' ORDER BY created_at DESC LIMIT 1", [visitorKey])) ?? null;
+    if (live && live.chaport_chat_id !== state.chat.id && fresh.length) {
+      // Chaport moved on to another chat: the one we had is over.
+      await completeConversation(tx, live, 'chaport', rules);
+      result.completed.push(live.id);
+      live = null;
+    }
+    // A chat a rule completed at once stays one case while the visitor goes on writing in the same Chaport chat.
+    let ruled = live
+      ? null
+      : ((await tx.get<ConversationRow>("SELECT * FROM conversations WHERE visitor_key = ? AND chaport_chat_id = ? AND completed_by = 'rule' ORDER BY created_at DESC LIMIT 1", [visitorKey, state.chat.id])) ?? null);
+
+    for (const message of fresh) {
+      let target = live ?? ruled;
+      if (!target) {
+        target = live = await createConversation(
+          tx,
+          {
+            channel: 'online_chat',
+            widgetId: null,
+            visitorKey,
+            chaportVisitorId: state.visitorId,
+            chaportChatId: state.chat.id,
+            visitor: state.visitor,
+            startPage: state.chat.startPage ?? state.visitor.startPage,
+            subject: subjectOf(message.text),
+            at: message.at,
+          },
+          rules,
+        );
+        result.created.push(target.id);
+        await emitWebhook(tx, rules.endpoints, 'conversation.created', { conversation: conversationView(target) });
+        await automate(tx, target, 'conversation.created', null, rules);
+      }
+      if (await appendMessage(tx, target, message, rules)) result.added++;
+      if (message.author === 'visitor') await automate(tx, target, 'message.created', message.text, rules);
+      if (target.phase !== 'live' && target === live) {
+        // A rule completed it: the rest of this Chaport chat stays with it.
+        ruled = live;
+        live = null;
+      }
+    }
+    if (live) await refreshVisitor(tx, live, state.visitor);
+    if (live && state.chat.closed && live.chaport_chat_id === state.chat.id) {
+      await completeConversation(tx, live, 'chaport', rules);
+      result.completed.push(live.id);
+    }
+    return result;
+  },
+
+  /** An e-mail-form message becomes a case on the `email` channel (called by `messages.save`, in its transaction). */
+  async 'conversations.fromEmail'(tx: Tx, args: { widgetId: string; messageId: string; idempotencyKey: string; name: string | null; email: string; text: string; page: string | null; rules: ConversationRules }): Promise<string> {
+    return conversationFromEmail(tx, args);
+  },
+
+  /** An agent (or the API) completes a live chat. */
+  async 'conversations.complete'(tx: Tx, { id, status, rules }: { id: string; status: ConversationStatus; rules: ConversationRules }): Promise<void> {
+    const conversation = await tx.get<ConversationRow>('SELECT * FROM conversations WHERE id = ?', [id]);
+    if (!conversation) throw new CommandError('not_found', `No conversation ${id}`);
+    if (conversation.phase !== 'live') throw new CommandError('not_live', `Conversation #${conversation.number} is not a live chat: it was completed already`);
+    await completeConversation(tx, conversation, 'agent', rules, status);
+  },
+
+  /** Live chats silent past their deadline are completed (`idle`), a batch at a time. */
+  async 'conversations.completeIdle'(tx: Tx, { limit, rules }: { limit: number; rules: ConversationRules }): Promise<string[]> {
+    const due = await tx.all<ConversationRow>("SELECT * FROM conversations WHERE phase = 'live' AND live_until <= ? ORDER BY live_until LIMIT ?", [tx.now, limit]);
+    for (const conversation of due) await completeConversation(tx, conversation, 'idle', rules);
+    return due.map((conversation) => conversation.id);
+  },
+};
+
+export async function conversationFromEmail(
+  tx: Tx,
+  { widgetId, messageId, idempotencyKey, name, email, text, page, rules }: { widgetId: string; messageId: string; idempotencyKey: string; name: string | null; email: string; text: string; page: string | null; rules: ConversationRules },
+): Promise<string> {
+  const visitor: VisitorSnapshot = {
+    chaportVisitorId: null,
+    name,
+    email,
+    phone: null,
+    lastVisitAt: null,
+    currentPage: page,
+    startPage: page,
+    browser: null,
+    ip: null,
+    language: null,
+    os: null,
+    location: null,
+    custom: {},
+  };
+  const conversation = await createConversation(
+    tx,
+    { channel: 'email', widgetId, visitorKey: `email:${email.toLowerCase()}`, chaportVisitorId: null, chaportChatId: null, visitor, startPage: page, subject: subjectOf(text), at: tx.now, group: rules.defaultGroup },
+    rules,
+  );
+  await emitWebhook(tx, rules.endpoints, 'conversation.created', { conversation: conversationView(conversation) });
+  await automate(tx, conversation, 'conversation.created', null, rules);
+  await appendMessage(tx, conversation, { externalId: `email:${widgetId}:${idempotencyKey}`, author: 'visitor', authorName: name ?? email, authorRef: messageId, text, at: tx.now }, rules);
+  await automate(tx, conversation, 'message.created', text, rules);
+  return conversation.id;
+}

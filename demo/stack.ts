@@ -9,7 +9,7 @@ import { listen } from '../src/server/http/listen.ts';
 import { silentLogger, type Logger } from '../src/server/log.ts';
 import { listMessages } from '../src/server/messages/commands.ts';
 import type { PresenceOptions, PresenceService } from '../src/server/presence/service.ts';
-import { createHelpdesk, type Helpdesk } from '../src/server/server.ts';
+import { createHelpdesk, type Helpdesk, type HelpdeskOptions } from '../src/server/server.ts';
 import type { AppDatabase } from '../src/server/storage/open.ts';
 import { createChaportSandbox, type ChaportSandbox } from './chaport-sandbox/app.ts';
 import type { AccountSeed } from './chaport-sandbox/state.ts';
@@ -41,6 +41,11 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Rate limits on the e-mail form (the server's defaults unless given; `false` for none). */
   limits?: PublicWriteLimits | false;
+  /** The helpdesk's clock and background-job settings (tests move time forward, and poll jobs often). */
+  now?: () => number;
+  jobs?: HelpdeskOptions['jobs'];
+  /** Environment for the helpdesk: the Chaport tokens and webhook secrets its configuration names. */
+  env?: Record<string, string>;
   /** Where the generated configuration file is written. */
   configPath?: string;
   presence?: Omit<PresenceOptions, 'log' | 'coordinator'>;
@@ -159,7 +164,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     helpdesk = await createHelpdesk({
       configPath,
       database: options.databaseUrl ? { url: options.databaseUrl } : { file: options.database ?? join(scratch!, 'omniwidget.sqlite') },
-      env: { CHAPORT_API_TOKEN: options.realChaport?.token ?? DEMO_TOKEN },
+      env: { CHAPORT_API_TOKEN: options.realChaport?.token ?? DEMO_TOKEN, ...options.env },
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.jobs ? { jobs: options.jobs } : {}),
       scriptPath: join(root, 'dist', 'omniwidget.js'),
       log,
       ...(options.presence ? { presence: options.presence } : {}),

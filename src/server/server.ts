@@ -31,6 +31,8 @@ export interface HelpdeskOptions {
   fetch?: typeof fetch;
   /** The package version, shown in `/v1/openapi.json`. */
   version?: string;
+  /** The clock of everything time-based: the database, jobs, presence, Chaport (tests move it forward). @default Date.now */
+  now?: () => number;
   log?: Logger;
 }
 
@@ -63,16 +65,18 @@ export interface Helpdesk {
 export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk> {
   const log = options.log ?? silentLogger;
   const widgets = fileConfigSource(options.configPath, options.env ?? process.env);
-  const instance = thisInstance();
-  const db = await openDatabase({ ...options.database, instance });
+  const now = options.now ?? Date.now;
+  const instance = thisInstance(now);
+  const db = await openDatabase({ ...options.database, instance, now });
   const shared = db.dialect === 'postgres';
-  const presence = createPresenceService({ refreshMs: 15_000, ...options.presence, log, ...(shared ? { coordinator: databaseCoordinator(db) } : {}) });
-  const chaport = createChaportIntegration({ db, config: widgets, log, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const presence = createPresenceService({ refreshMs: 15_000, now, ...options.presence, log, ...(shared ? { coordinator: databaseCoordinator(db) } : {}) });
+  const chaport = createChaportIntegration({ db, config: widgets, log, now, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const jobs = createJobRunner({
     db,
     worker: instance.id,
     log,
-    handlers: { maintenance: maintenanceJob(db), ...chaport.jobs, 'webhook.deliver': deliveryJob({ db, config: widgets, ...(options.fetch ? { fetch: options.fetch } : {}) }) },
+    now,
+    handlers: { maintenance: maintenanceJob(db, now), ...chaport.jobs, 'webhook.deliver': deliveryJob({ db, config: widgets, now, ...(options.fetch ? { fetch: options.fetch } : {}) }) },
     ...options.jobs,
   });
   let accepting = true;
@@ -82,7 +86,7 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     presence,
     log,
     limits: options.limits ?? DEFAULT_PUBLIC_WRITE_LIMITS,
-    rateLimiter: shared ? sharedRateLimiter(db) : memoryRateLimiter(),
+    rateLimiter: shared ? sharedRateLimiter(db, { now }) : memoryRateLimiter(now),
     trustProxy: options.trustProxy ?? false,
     accepting: () => accepting,
     chaport,

@@ -155,14 +155,18 @@ async function appendMessage(tx: Tx, conversation: ConversationRow, message: Inc
   await tx.run('UPDATE conversations SET message_count = ?, last_message = ?, updated_at = ? WHERE id = ?', [conversation.message_count, conversation.last_message, tx.now, conversation.id]);
   if (conversation.channel === 'online_chat') await saveLifecycle(tx, conversation, transition(lifecycleOf(conversation), { type: 'activity', at: Number(row.created_at), idleMs: rules.idleMs }));
   changed(tx, conversation.id, 'message');
-  await emitWebhook(tx, rules.endpoints, 'message.created', { conversationId: conversation.id, conversationNumber: Number(conversation.number), message: messageView(row) });
+  await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(conversation), message: messageView(row) });
   return row;
 }
 
-/** Completes a live chat; it joins the case list. Chaport's own chat is closed too (by a job), unless Chaport closed it. */
+/**
+ * Completes a live chat; it joins the case list. When an agent or the silence completes it, Chaport's chat is closed
+ * too (by a job), so the visitor's next message starts a new chat on both sides. Not when a rule does: the visitor is
+ * still talking, and the rest of the chat belongs to the same case.
+ */
 async function completeConversation(tx: Tx, conversation: ConversationRow, by: CompletedBy, rules: ConversationRules, status?: ConversationStatus): Promise<void> {
   await saveLifecycle(tx, conversation, transition(lifecycleOf(conversation), { type: 'complete', by, at: tx.now, ...(status ? { status } : {}) }));
-  if (conversation.chaport_visitor_id && by !== 'chaport')
+  if (conversation.chaport_visitor_id && (by === 'agent' || by === 'idle'))
     await enqueue(tx, 'chaport.closeChat', { visitorId: conversation.chaport_visitor_id, chatId: conversation.chaport_chat_id }, { maxAttempts: 20 });
   changed(tx, conversation.id, 'completed');
   await emitWebhook(tx, rules.endpoints, 'conversation.completed', { conversation: conversationView(conversation) });

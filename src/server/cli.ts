@@ -30,7 +30,9 @@ Options:
   --help            this text
 
 Environment: OMNIWIDGET_PRESENCE_REFRESH_SECONDS (15), OMNIWIDGET_RATE_LIMIT_PER_IP (30/600),
-OMNIWIDGET_RATE_LIMIT_PER_WIDGET (600/600), and the Chaport token variables the configuration names.
+OMNIWIDGET_RATE_LIMIT_PER_WIDGET (600/600), OMNIWIDGET_JOB_LEASE_SECONDS (60: how soon another instance takes
+over the job of one that died), OMNIWIDGET_JOB_CONCURRENCY (4: background jobs at once per instance), and the
+secrets the configuration names (Chaport token, webhook secrets).
 Signals: SIGHUP reloads the configuration; SIGTERM and SIGINT drain and stop.`;
 
 /** Every bad start ends here: one line on stderr, exit code 2, no stack trace. */
@@ -105,6 +107,8 @@ async function main(argv: string[]): Promise<void> {
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const portNumber = port(values.port ?? env.PORT ?? '8081', values.port !== undefined ? '--port' : 'PORT');
   const refreshSeconds = positive(env.OMNIWIDGET_PRESENCE_REFRESH_SECONDS ?? '15', 'OMNIWIDGET_PRESENCE_REFRESH_SECONDS');
+  const leaseSeconds = positive(env.OMNIWIDGET_JOB_LEASE_SECONDS ?? '60', 'OMNIWIDGET_JOB_LEASE_SECONDS');
+  const jobConcurrency = positive(env.OMNIWIDGET_JOB_CONCURRENCY ?? '4', 'OMNIWIDGET_JOB_CONCURRENCY');
   let limits;
   try {
     limits = {
@@ -143,6 +147,7 @@ async function main(argv: string[]): Promise<void> {
       host,
       port: portNumber,
       presence: { refreshMs: refreshSeconds * 1000 },
+      jobs: { leaseMs: leaseSeconds * 1000, concurrency: Math.floor(jobConcurrency) },
       limits,
       trustProxy: values['trust-proxy'] ?? false,
       // Built layout: dist/server/cli.js beside dist/omniwidget.js.

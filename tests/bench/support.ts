@@ -61,13 +61,14 @@ export interface WrkResult {
  * wrk (Debian's `wrk` package: a C load generator that costs the server's CPU almost nothing — on two cores, a
  * JavaScript generator takes half the machine from the server it measures), driven by wrk/load.lua.
  */
-export function runWrk(url: string, options: { method?: 'GET' | 'POST'; rate?: number; connections: number; seconds: number; origin?: string }): Promise<WrkResult> {
+export function runWrk(url: string, options: { method?: 'GET' | 'POST' | 'WEBHOOK'; rate?: number; connections: number; seconds: number; origin?: string; visitors?: number }): Promise<WrkResult> {
   const script = new URL('./wrk/load.lua', import.meta.url).pathname;
   const env = {
     ...process.env,
     BENCH_METHOD: options.method ?? 'GET',
     BENCH_ORIGIN: options.origin ?? 'https://bench.example',
     BENCH_CONNECTIONS: String(options.connections),
+    BENCH_VISITORS: String(options.visitors ?? 100),
     ...(options.rate ? { BENCH_RATE: String(options.rate) } : {}),
   };
   return new Promise((resolve, reject) => {

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { countMessages, listMessages } from '../../src/server/messages/commands.ts';
+import { createChaportSandbox } from '../../demo/chaport-sandbox/app.ts';
+import { DEMO_APP_ID, DEMO_TOKEN, defaultAccounts } from '../../demo/stack.ts';
+import { listen } from '../../src/server/http/listen.ts';
 import { openDatabase } from '../../src/server/storage/open.ts';
 import { BACKENDS, testDatabase, type TestDatabaseTarget } from '../support/databases.ts';
 
@@ -32,8 +35,10 @@ afterEach(async () => {
   }
 });
 
-function start(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, '--config', config, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+const start = (args: string[], env: Record<string, string> = {}) => startWith(config, args, env);
+
+function startWith(configFile: string, args: string[], env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [CLI, '--config', configFile, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
@@ -138,6 +143,25 @@ describe('omniwidget-server: operating it', () => {
     await db.close();
   });
 
+  it('makes API tokens from the command line while the server runs: shown once, listed by name, revocable', async () => {
+    const database = join(dir, 'tokens.sqlite');
+    const server = await start(['--db', database]);
+    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--db', database], { encoding: 'utf8' });
+    const created = cli('token', 'create', '--name', 'CRM sync');
+    expect(created.status).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^owt_[\w-]{43}$/);
+    expect(created.stderr).toMatch(/^Token tok_\w+ "CRM sync" created\. It is shown only now/);
+    const authorized = (value: string) => fetch(`${server.url}/v1/conversations`, { headers: { Authorization: `Bearer ${value}` } }).then((response) => response.status);
+    expect(await authorized(token)).toBe(200);
+    const listed = cli('token', 'list');
+    expect(listed.stdout).toMatch(/^tok_\w+\tCRM sync\tcreated \S+\tlast used /);
+    expect(listed.stdout).not.toContain(token);
+    const id = listed.stdout.split('\t')[0]!;
+    expect(cli('token', 'revoke', '--id', id).stdout).toBe(`revoked ${id}\n`);
+    expect(refuses(['token', 'create', '--db', database])).toBe('token create needs --name NAME (who or what will use it)');
+  });
+
   it('backs up the SQLite database while the server runs, into a file the server can open', async () => {
     const database = join(dir, 'live.sqlite');
     const server = await start(['--db', database]);
@@ -186,6 +210,47 @@ describe.each(BACKENDS)('omniwidget-server on %s', (backend) => {
     await db.close();
     for (const id of [...confirmed, ...lateConfirmed]) expect(stored.has(id)).toBe(true);
   });
+});
+
+describe('omniwidget-server and Chaport webhooks', () => {
+  it('loses no acknowledged webhook when killed outright: the work is done after the restart', async () => {
+    const sandbox = createChaportSandbox(defaultAccounts());
+    const upstream = await listen(sandbox.app, { limits: { maxConnectionsPerIp: 0 } });
+    const hooked = join(dir, 'hooked.json');
+    writeFileSync(hooked, JSON.stringify({ widgets: [{ id: 'acme', allowedOrigins: ['*'], channels: [{ id: 'mail', type: 'email' }] }], helpdesk: { publicUrl: 'http://127.0.0.1:1', chaport: { apiUrl: `${upstream.url}/api/v1`, reconcileMinutes: 1440 } } }));
+    const database = join(dir, 'hooked.sqlite');
+    const env = { CHAPORT_API_TOKEN: DEMO_TOKEN };
+    try {
+      const first = await startWith(hooked, ['--db', database], env);
+      await expect.poll(() => sandbox.state.restCalls.get('POST /api/v1/events/subscriptions') ?? 0, { timeout: 10_000 }).toBe(4);
+      const secret = /webhooks\/([0-9a-f]{64})\//.exec(JSON.stringify((await (await fetch(`${upstream.url}/api/v1/events/subscriptions`, { headers: { Authorization: `Bearer ${DEMO_TOKEN}` } })).json()).result))![1];
+      // Chaport's REST API is down: every webhook is stored and acknowledged, none can be processed yet.
+      sandbox.controls.restFailure = 503;
+      for (let i = 0; i < 10; i++) {
+        sandbox.state.visitorMessage(DEMO_APP_ID, `crash-${i}`, `message ${i}`);
+        const response = await fetch(`${first.url}/v1/chaport/webhooks/${secret}/chat.newEvent.visitorMessage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ link: '', extras: { visitorId: `crash-${i}` } }) });
+        expect(response.status).toBe(202);
+      }
+      first.child.kill('SIGKILL');
+      await first.exited;
+      running.splice(running.indexOf(first), 1);
+      sandbox.controls.restFailure = null;
+      const second = await startWith(hooked, ['--db', database], env);
+      const count = async () => {
+        const db = await openDatabase({ file: database, shareFile: true });
+        try {
+          return await db.read(async (q) => Number((await q.get<{ n: number }>("SELECT COUNT(*) AS n FROM conversations WHERE channel = 'online_chat'"))!.n));
+        } finally {
+          await db.close();
+        }
+      };
+      await expect.poll(count, { timeout: 30_000, interval: 500 }).toBe(10);
+      second.child.kill('SIGTERM');
+      await second.exited;
+    } finally {
+      await upstream.close();
+    }
+  }, 60_000);
 });
 
 it('starts over the lock directory a crashed 0.1 server (WASM SQLite) left behind', async () => {

@@ -29,6 +29,8 @@ const RECONCILED_KEY = 'chaport.reconciledUntil';
 /** A visitor seen this long before the last reconciliation is looked at again, for clocks and slow pages. */
 const RECONCILE_OVERLAP_MS = 5 * 60_000;
 const MAX_RECONCILE_PAGES = 20;
+/** How long a webhook's sync waits for the other events Chaport sends about the same moment. */
+const SYNC_DEBOUNCE_MS = 250;
 
 export interface ConnectionStatus {
   checkedAt: string;
@@ -196,11 +198,13 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
         throw new ApiError(400, 'invalid_body', 'extras.visitorId: is required', 'extras.visitorId');
       if (chatId !== undefined && chatId !== null && !/^[\w-]{1,100}$/.test(String(chatId))) throw new ApiError(400, 'invalid_body', 'extras.chatId: must be an id', 'extras.chatId');
       const chat = chatId === undefined || chatId === null ? null : String(chatId);
-      // Stored before it is acknowledged: from here a crash loses nothing. Repeats of a waiting sync are one job.
+      // Stored before it is acknowledged: from here a crash loses nothing. Repeats of a waiting sync are one job —
+      // and it waits a moment first, because Chaport sends several events for one thing (chat.started with the
+      // first message).
       await db.write('jobs.enqueue', {
         kind: 'chaport.sync',
         payload: { visitorId: String(visitorId), chatId: chat, event },
-        options: { coalesceKey: `chaport.sync:${visitorId}:${chat ?? 'latest'}`, maxAttempts: 60 },
+        options: { coalesceKey: `chaport.sync:${visitorId}:${chat ?? 'latest'}`, maxAttempts: 60, runAt: now() + SYNC_DEBOUNCE_MS },
       });
       lastEventAt = now();
       if (lastEventAt - lastEventSaved > 10_000) {

@@ -88,8 +88,8 @@ export const jobCommands = {
    * lease ran out (its instance died) is due again. Claiming counts an attempt, so a job that kills its worker
    * every time still ends in the dead-letter state.
    */
-  async 'jobs.claim'(tx: Tx, { worker, kinds, limit, leaseMs }: { worker: string; kinds: string[]; limit: number; leaseMs: number }): Promise<Job[]> {
-    if (!kinds.length || limit < 1) return [];
+  async 'jobs.claim'(tx: Tx, { worker, kinds, limit, leaseMs }: { worker: string; kinds: string[]; limit: number; leaseMs: number }): Promise<{ jobs: Job[]; nextRunAt: number | null }> {
+    if (!kinds.length || limit < 1) return { jobs: [], nextRunAt: null };
     // PostgreSQL: concurrent claimers skip each other's rows instead of queueing behind them.
     const skipLocked = tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     const rows = await tx.all<Row>(
@@ -102,7 +102,12 @@ export const jobCommands = {
        RETURNING *`,
       [worker, tx.now + leaseMs, tx.now, tx.now, tx.now, ...kinds, limit],
     );
-    return rows.map(jobFromRow).sort((a, b) => a.runAt - b.runAt);
+    // When the next waiting job falls due, so the runner can be there on time rather than at its next poll.
+    const next = await tx.get<{ at: number | null }>(
+      `SELECT MIN(run_at) AS at FROM jobs WHERE state = 'queued' AND run_at > ? AND kind IN (${kinds.map(() => '?').join(', ')})`,
+      [tx.now, ...kinds],
+    );
+    return { jobs: rows.map(jobFromRow).sort((a, b) => a.runAt - b.runAt), nextRunAt: next?.at == null ? null : Number(next.at) };
   },
 
   /** Done: the job goes. Ignored if the lease was lost meanwhile (another instance owns the job now). */

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.ts';
 import type { AppDatabase } from '../storage/open.ts';
+import { backgroundWork } from '../storage/writer/client.ts';
 import type { Job } from './commands.ts';
 
 export interface JobContext {
@@ -109,15 +110,17 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     claiming = true;
     clearTimeout(timer);
+    let wait = pollMs;
     try {
       do {
         claimAgain = false;
         while (!stopped && active.size < concurrency) {
-          const jobs = await db.write('jobs.claim', { worker, kinds, limit: concurrency - active.size, leaseMs });
+          const { jobs, nextRunAt } = await backgroundWork.run(true, () => db.write('jobs.claim', { worker, kinds, limit: concurrency - active.size, leaseMs }));
+          if (nextRunAt !== null) wait = Math.max(10, Math.min(pollMs, nextRunAt - now()));
           if (!jobs.length) break;
           for (const job of jobs) {
             const controller = new AbortController();
-            const done = execute(job, controller).finally(() => {
+            const done = backgroundWork.run(true, () => execute(job, controller)).finally(() => {
               active.delete(job.id);
               void claim();
             });
@@ -129,7 +132,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       log?.warn('jobs.claim_failed', { error: (error as Error).message });
     } finally {
       claiming = false;
-      if (!stopped) timer = setTimeout(() => void claim(), pollMs);
+      if (!stopped) timer = setTimeout(() => void claim(), wait);
     }
   }
 

@@ -92,7 +92,7 @@ describe.each(BACKENDS)('storage on %s', (backend) => {
   });
 
   describe('jobs', () => {
-    const claim = (worker: string, limit = 10, leaseMs = 30_000) => db.write('jobs.claim', { worker, kinds: ['test.kind'], limit, leaseMs });
+    const claim = async (worker: string, limit = 10, leaseMs = 30_000) => (await db.write('jobs.claim', { worker, kinds: ['test.kind'], limit, leaseMs })).jobs;
 
     it('hands each due job to one worker only, in run order, and never a job that is not due', async () => {
       for (let i = 0; i < 30; i++) await db.write('jobs.enqueue', { kind: 'test.kind', payload: { i }, options: { runAt: clock - 1000 + i } });
@@ -104,6 +104,8 @@ describe.each(BACKENDS)('storage on %s', (backend) => {
       expect(new Set(ids).size).toBe(30);
       for (const jobs of claims) expect(jobs.map((job) => (job.payload as { i: number }).i)).toEqual([...jobs.map((job) => (job.payload as { i: number }).i)].sort((a, b) => a - b));
       expect(await claim('e')).toEqual([]);
+      // The claim also tells when the next waiting job falls due, so the runner can be there on time.
+      expect((await db.write('jobs.claim', { worker: 'e', kinds: ['test.kind'], limit: 10, leaseMs: 1 })).nextRunAt).toBe(clock + 60_000);
     });
 
     it('gives a job whose lease ran out (its instance died) to another worker, counting the attempt', async () => {

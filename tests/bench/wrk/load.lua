@@ -1,5 +1,6 @@
 -- One wrk script for every benchmark request, configured by environment variables (wrk passes no options to Lua):
---   BENCH_METHOD   GET (default) or POST: a POST is an e-mail-form message with a fresh Idempotency-Key each time
+--   BENCH_METHOD   GET (default); POST: an e-mail-form message with a fresh Idempotency-Key each time; WEBHOOK: a
+--                  Chaport webhook (thin body) about one of BENCH_VISITORS visitors, bench-0 … bench-(n-1), in turn
 --   BENCH_ORIGIN   the Origin header
 --   BENCH_RATE     requests per second for the whole run, spread as random (Poisson) arrivals over the connections;
 --                  unset: as fast as the connections go (closed loop)
@@ -10,11 +11,12 @@ local method = os.getenv("BENCH_METHOD") or "GET"
 local origin = os.getenv("BENCH_ORIGIN") or "https://bench.example"
 local rate = tonumber(os.getenv("BENCH_RATE") or "")
 local connections = tonumber(os.getenv("BENCH_CONNECTIONS") or "1")
+local visitors = tonumber(os.getenv("BENCH_VISITORS") or "100")
 local threads = {}
 local counter = 0
 local prefix = ""
 -- Per-thread counters by status: wrk copies only plain values between Lua states, so one global per status.
-local tracked = { 200, 201, 304, 400, 413, 422, 429, 500, 503 }
+local tracked = { 200, 201, 202, 304, 400, 404, 413, 422, 429, 500, 503 }
 for _, status in ipairs(tracked) do _G["s" .. status] = 0 end
 other = 0
 
@@ -31,6 +33,12 @@ function init(args)
 end
 
 function request()
+  if method == "WEBHOOK" then
+    counter = counter + 1
+    local visitor = "bench-" .. ((counter * 7 + id * 13) % visitors)
+    return wrk.format("POST", nil, { ["Content-Type"] = "application/json" },
+      '{"link":"/api/v1/visitors/' .. visitor .. '/chats","extras":{"visitorId":"' .. visitor .. '"}}')
+  end
   if method == "POST" then
     counter = counter + 1
     return wrk.format("POST", nil, { ["Origin"] = origin, ["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. "-" .. counter }, message)

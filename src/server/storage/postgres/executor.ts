@@ -76,7 +76,8 @@ export async function runTransaction(pool: pg.Pool, name: string, args: unknown,
  * main thread, which keeps answering reads.
  */
 export function postgresExecutor(url: string, poolSize: number, deliver: Deliver): WriteExecutor {
-  const pool = createPool(url, poolSize, 'omniwidget-writer');
+  // Requests have connections of their own: a long queue of background jobs never delays an acknowledgement.
+  const pools = { interactive: createPool(url, Math.max(2, Math.ceil(poolSize / 3)), 'omniwidget-writer'), background: createPool(url, poolSize, 'omniwidget-jobs') };
   const convert = cachedConverter();
   let done: WriteResult[] = [];
   let inFlight = 0;
@@ -90,7 +91,7 @@ export function postgresExecutor(url: string, poolSize: number, deliver: Deliver
     submit(writes) {
       for (const write of writes) {
         inFlight++;
-        runTransaction(pool, write.name, write.args, write.now, convert).then(
+        runTransaction(pools[write.lane], write.name, write.args, write.now, convert).then(
           (value) => done.push({ id: write.id, ok: true, value }),
           (error: unknown) => done.push({ id: write.id, ok: false, error: serialize(error) }),
         ).finally(() => {
@@ -103,7 +104,7 @@ export function postgresExecutor(url: string, poolSize: number, deliver: Deliver
     async close() {
       if (inFlight) await new Promise<void>((resolve) => (idle = resolve));
       flush();
-      await pool.end();
+      await Promise.all([pools.interactive.end(), pools.background.end()]);
     },
   };
 }

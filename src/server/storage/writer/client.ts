@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import { CommandError, StorageOpenError, StorageUnavailableError, type ChangeEvent } from '../database.ts';
 import { createHealthTracker } from '../health.ts';
@@ -19,6 +20,12 @@ export interface WriterClientOptions {
   /** Change events committed by this thread's writes (SQLite; PostgreSQL's arrive by LISTEN). */
   onEvents(events: ChangeEvent[]): void;
 }
+
+/**
+ * Marks work as background (the job runner runs every job inside it): its writes never take the connections a
+ * request is waiting for, so a busy queue does not slow the acknowledgement of a webhook or a message.
+ */
+export const backgroundWork = new AsyncLocalStorage<true>();
 
 function deserialize(error: SerializedError): Error {
   if (error.kind === 'command') return new CommandError(error.code, error.message, error.details);
@@ -95,7 +102,7 @@ export async function startWriter(init: WriterInit, options: WriterClientOptions
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => settle(id, { error: new StorageUnavailableError(`a write took longer than ${options.writeTimeoutMs} ms`) }), options.writeTimeoutMs);
         pending.set(id, { name, resolve, reject, timer });
-        if (outgoing.push({ id, name, args, now: options.now() }) === 1) setImmediate(post);
+        if (outgoing.push({ id, name, args, now: options.now(), lane: backgroundWork.getStore() ? 'background' : 'interactive' }) === 1) setImmediate(post);
       });
     },
     problems: () => health.problems(),

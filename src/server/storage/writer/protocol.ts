@@ -6,7 +6,10 @@ import type { ChangeEvent } from '../database.ts';
  */
 export type WriterInit = { backend: 'sqlite'; file: string } | { backend: 'postgres'; url: string; poolSize: number };
 
-export type WriteRequest = { id: number; name: string; args: unknown; now: number };
+/** `interactive`: a request waits for it; `background`: a job's. PostgreSQL gives each its own connections. */
+export type Lane = 'interactive' | 'background';
+
+export type WriteRequest = { id: number; name: string; args: unknown; now: number; lane: Lane };
 
 /** Writes are posted in batches: all those made during one turn of the main thread's event loop, in one message. */
 export type ToWriter = { type: 'writes'; writes: WriteRequest[] } | { type: 'close' };

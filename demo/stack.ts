@@ -7,7 +7,8 @@ import type { PublicWriteLimits } from '../src/server/app.ts';
 import type { ConfigSource } from '../src/server/config/source.ts';
 import { listen } from '../src/server/http/listen.ts';
 import { silentLogger, type Logger } from '../src/server/log.ts';
-import { listMessages } from '../src/server/messages/commands.ts';
+import type { Conversation } from '../src/contract/helpdesk.ts';
+import { getConversation, listConversations } from '../src/server/conversations/queries.ts';
 import type { PresenceOptions, PresenceService } from '../src/server/presence/service.ts';
 import { createHelpdesk, type Helpdesk, type HelpdeskOptions } from '../src/server/server.ts';
 import type { AppDatabase } from '../src/server/storage/open.ts';
@@ -84,8 +85,11 @@ export const defaultAccounts = (): AccountSeed[] => [
   },
 ];
 
-/** The demo's configuration: every channel type on `acme`, and a chat-only `acme-chat`. */
-export function demoWidgets({ site, sandbox }: Origins, real?: { appId: string }): unknown {
+/**
+ * The demo's configuration: every channel type on `acme`, a chat-only `acme-chat`, and the helpdesk side — groups,
+ * the Chaport connection (chats from /pricing go to Billing), and a rule that sends refund talk to Billing too.
+ */
+export function demoWidgets({ site, api, sandbox }: Origins, real?: { appId: string }): unknown {
   const chaport = real
     ? { appId: real.appId }
     : { appId: DEMO_APP_ID, scriptUrl: `${sandbox}/javascripts/insert.js`, apiUrl: `${sandbox}/api/v1` };
@@ -116,6 +120,27 @@ export function demoWidgets({ site, sandbox }: Origins, real?: { appId: string }
         channels: [{ id: 'chat', type: 'chaport', ...chaport }],
       },
     ],
+    helpdesk: {
+      publicUrl: api,
+      groups: [
+        { id: 'general', name: 'General' },
+        { id: 'billing', name: 'Billing questions' },
+        { id: 'technical', name: 'Technical questions' },
+      ],
+      chaport: {
+        ...(real ? {} : { apiUrl: `${sandbox}/api/v1` }),
+        defaultGroup: 'general',
+        routing: [
+          { startPage: '/pricing*', group: 'billing' },
+          { startPage: '/docs/api*', group: 'technical' },
+        ],
+        idleMinutes: 10,
+        reconcileMinutes: 1,
+      },
+      automation: [
+        { id: 'refunds', name: 'Refund talk goes to Billing', on: 'message.created', conditions: [{ field: 'messageText', op: 'contains', value: 'refund' }], actions: [{ type: 'setGroup', group: 'billing' }] },
+      ],
+    },
   };
 }
 
@@ -223,6 +248,7 @@ function createSite(origins: Origins, db: () => AppDatabase): Hono {
   const pages: Record<string, string> = {
     '/': 'index.html',
     '/about': 'about.html',
+    '/pricing': 'pricing.html',
     '/ru': 'ru.html',
     '/pure-chat': 'pure-chat.html',
     '/own-button': 'own-button.html',
@@ -232,14 +258,36 @@ function createSite(origins: Origins, db: () => AppDatabase): Hono {
   for (const [path, name] of Object.entries(pages)) app.get(path, (c) => render(c, file(name)));
   for (const asset of ['site.css', 'stub.js', 'own-button.js', 'spa.js'])
     app.get(`/${asset}`, (c) => c.body(file(asset), 200, { 'Content-Type': asset.endsWith('.css') ? 'text/css' : 'text/javascript', 'Cache-Control': 'no-cache' }));
+  // What the helpdesk holds: live chats and cases, as the agent API serves them (read-only; the desk comes later).
   app.get('/inbox', async (c) => {
-    const messages = await db().read(async (q) => [...(await listMessages(q, 'acme')), ...(await listMessages(q, 'acme-chat'))]);
-    const rows = messages
-      .map((m) => `<tr><td>${escape(m.createdAt)}</td><td>${escape(m.name ?? '')} &lt;${escape(m.email)}&gt;</td><td>${escape(m.message)}</td><td>${escape(m.page ?? '')}</td></tr>`)
-      .join('');
+    const { live, cases } = await db().read(async (q) => ({
+      live: (await listConversations(q, { view: 'live', limit: 50 })).conversations,
+      cases: (await listConversations(q, { view: 'cases', limit: 50 })).conversations,
+    }));
+    const details = await db().read(async (q) => Promise.all([...live, ...cases].map((item) => getConversation(q, item.id))));
+    const byId = new Map(details.filter((item) => item !== null).map((item) => [item.id, item]));
+    const unknown = '<i>unknown</i>';
+    const show = (value: string | null) => (value === null ? unknown : escape(value));
+    const card = (item: Conversation) => {
+      const conversation = byId.get(item.id)!;
+      const visitor = conversation.visitor;
+      const facts: [string, string | null][] = [
+        ['Name', visitor.name], ['E-mail', visitor.email], ['Phone', visitor.phone], ['Browser', visitor.browser], ['OS', visitor.os],
+        ['Location', visitor.location], ['IP', visitor.ip], ['Language', visitor.language], ['Start page', conversation.startPage], ['Current page', visitor.currentPage],
+      ];
+      const messages = conversation.messages.map((message) => `<li class="${message.author}"><b>${escape(message.authorName ?? message.author)}:</b> ${escape(message.text)}</li>`).join('');
+      return `<article class="conversation"><h3>#${conversation.number} ${escape(conversation.subject)}</h3>
+        <p class="muted">${conversation.channel === 'online_chat' ? 'Online chat' : 'E-mail'} · group <b>${escape(conversation.group)}</b> · ${conversation.status}${conversation.completedBy ? ` · completed by ${conversation.completedBy}` : ''}</p>
+        <ol class="thread">${messages}</ol>
+        <dl>${facts.map(([label, value]) => `<dt>${label}</dt><dd>${show(value)}</dd>`).join('')}${Object.entries(visitor.custom).map(([key, value]) => `<dt>${escape(key)}</dt><dd>${escape(String(value))}</dd>`).join('')}</dl></article>`;
+    };
+    const section = (title: string, note: string, items: Conversation[]) => `<h2>${title} (${items.length})</h2><p class="muted">${note}</p>${items.map(card).join('') || '<p>Nothing yet.</p>'}`;
     return render(
       c,
-      `<!doctype html><html lang="en"><head>{{HEAD}}<title>Inbox — omniwidget demo</title></head><body>{{NAV}}<main><h1>E-mail form inbox</h1><p>Messages the helpdesk API stored (SQLite). Each appears once, however often the network failed.</p><table><thead><tr><th>Received</th><th>From</th><th>Message</th><th>Page</th></tr></thead><tbody>${rows || '<tr><td colspan="4">Nothing yet.</td></tr>'}</tbody></table></main></body></html>`,
+      `<!doctype html><html lang="en"><head>{{HEAD}}<title>Helpdesk — omniwidget demo</title></head><body>{{NAV}}<main><h1>Helpdesk</h1>
+      <p>Chats from Chaport and e-mail-form messages, as the helpdesk keeps them. Reload to see new ones.</p>
+      ${section('Live chats', 'In progress: out of the case list until completed (by an agent, 10 minutes of silence, Chaport, or a rule).', live)}
+      ${section('Cases', 'Completed chats and e-mails: the general list.', cases)}</main></body></html>`,
     );
   });
   return app;

@@ -260,6 +260,7 @@ export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
         teamName: state.teamName(appId),
         operators: state.operators(appId),
         visitors: state.visitors(appId).map((visitor) => ({ ...visitor, chats: state.chatsOf(appId, visitor.id) })),
+        webhooks: webhooks.slice(-10).reverse(),
       })),
     ),
   );
@@ -268,6 +269,10 @@ export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
     const { status } = (await c.req.json().catch(() => ({}))) as { status?: OperatorStatus };
     if (!status || !['online', 'offline', 'invisible'].includes(status)) throw new SandboxError(400, 'status must be online, offline or invisible');
     return c.json(state.setOperatorStatus(c.req.query('appid') ?? state.apps()[0]!, c.req.param('id'), status));
+  });
+  app.post('/console/api/close', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { visitorId?: string };
+    return c.json(state.closeChat(c.req.query('appid') ?? state.apps()[0]!, body.visitorId ?? ''));
   });
   app.post('/console/api/reply', async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { visitorId?: string; text?: string; operatorId?: string };

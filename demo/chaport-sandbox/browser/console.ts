@@ -6,7 +6,7 @@
 type Operator = { id: string; name: string; status: 'online' | 'offline' | 'invisible' };
 type ChatEvent = { id: string; type: string; params: { text: string; operatorId?: string }; createdAt: string };
 type Visitor = { id: string; name?: string; email?: string; phone?: string; currentPage?: string; lastSeenAt: string; chats: { id: string; stage: string; events: ChatEvent[] }[] };
-type App = { appId: string; teamName: string; operators: Operator[]; visitors: Visitor[] };
+type App = { appId: string; teamName: string; operators: Operator[]; visitors: Visitor[]; webhooks: { event: string; visitorId: string; status: number | string }[] };
 
 const root = document.getElementById('apps') as HTMLElement;
 const drafts = new Map<string, string>();
@@ -49,7 +49,9 @@ function renderApp(app: App): HTMLElement {
     input.addEventListener('input', () => drafts.set(key, input.value));
     const as = element('select', { ariaLabel: 'Reply as' });
     for (const operator of app.operators) as.append(element('option', { value: operator.id }, operator.name));
-    const form = element('form', { className: 'reply' }, as, input, element('button', { type: 'submit' }, 'Send'));
+    const close = element('button', { type: 'button', className: 'secondary' }, 'Close chat');
+    close.addEventListener('click', () => void post(`/console/api/close?appid=${app.appId}`, { visitorId: visitor.id }));
+    const form = element('form', { className: 'reply' }, as, input, element('button', { type: 'submit' }, 'Send'), ...(chat ? [close] : []));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (!input.value.trim()) return;
@@ -76,6 +78,10 @@ function renderApp(app: App): HTMLElement {
     operators,
     element('h3', {}, 'Visitors and chats'),
     visitors,
+    element('h3', {}, 'Webhooks sent to the helpdesk (latest first)'),
+    app.webhooks.length
+      ? element('ol', { className: 'webhooks' }, ...app.webhooks.map((hook) => element('li', {}, `${hook.event} · visitor ${hook.visitorId} · ${hook.status}`)))
+      : element('p', { className: 'muted' }, 'None yet: the helpdesk subscribes when it starts with a Chaport integration.'),
   );
 }
 

@@ -89,8 +89,14 @@ interface NewConversation {
   at: number;
   /** For the e-mail channel: the group of the e-mail cases. Chats are routed by start page. */
   group?: string;
+  /** Its first message, stored with it (the caller has checked it is not stored already). */
+  first: IncomingMessage;
 }
 
+/**
+ * A new conversation with its first message: three statements (a number, the conversation, the message). Emits
+ * `conversation.created`, then `message.created`; runs the rules for both.
+ */
 async function createConversation(tx: Tx, input: NewConversation, rules: ConversationRules): Promise<ConversationRow> {
   const group = input.group ?? routeChat(input.startPage, rules.routing, rules.defaultGroup).group;
   const state = start(input.channel, input.at, rules.idleMs);
@@ -118,6 +124,8 @@ async function createConversation(tx: Tx, input: NewConversation, rules: Convers
     last_message: null,
     updated_at: tx.now,
   };
+  const first = messageRow(row, input.first);
+  afterMessage(row, first, rules);
   await tx.run(
     `INSERT INTO conversations (id, number, channel, phase, status, group_id, assignee, widget_id, subject, visitor_key, chaport_visitor_id, chaport_chat_id,
        visitor, start_page, created_at, last_activity_at, live_until, completed_at, completed_by, message_count, last_message, updated_at)
@@ -126,13 +134,17 @@ async function createConversation(tx: Tx, input: NewConversation, rules: Convers
       row.chaport_chat_id, row.visitor, row.start_page, row.created_at, row.last_activity_at, row.live_until, row.completed_at, row.completed_by,
       row.message_count, row.last_message, row.updated_at],
   );
+  await insertMessage(tx, first);
   changed(tx, row.id, 'created');
+  await emitWebhook(tx, rules.endpoints, 'conversation.created', { conversation: conversationView(row) });
+  await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(row), message: messageView(first) });
+  await automate(tx, row, 'conversation.created', null, rules);
+  if (first.author === 'visitor') await automate(tx, row, 'message.created', first.text, rules);
   return row;
 }
 
-/** Adds a message unless its external id is already stored; returns it, or null for a repeat. */
-async function appendMessage(tx: Tx, conversation: ConversationRow, message: IncomingMessage, rules: ConversationRules): Promise<MessageRow | null> {
-  const row: MessageRow = {
+function messageRow(conversation: ConversationRow, message: IncomingMessage): MessageRow {
+  return {
     id: `cmsg_${randomUUID()}`,
     conversation_id: conversation.id,
     seq: conversation.message_count + 1,
@@ -144,16 +156,43 @@ async function appendMessage(tx: Tx, conversation: ConversationRow, message: Inc
     delivery: null,
     created_at: message.at,
   };
+}
+
+/** Inserts a message unless its external id is already stored; true if it was new. */
+async function insertMessage(tx: Tx, row: MessageRow): Promise<boolean> {
   const inserted = await tx.get(
     `INSERT INTO conversation_messages (id, conversation_id, seq, author, author_name, author_ref, text, external_id, delivery, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id`,
     [row.id, row.conversation_id, row.seq, row.author, row.author_name, row.author_ref, row.text, row.external_id, row.delivery, row.created_at],
   );
-  if (!inserted) return null;
+  return !!inserted;
+}
+
+/** The conversation's counters, last message and (for a chat) silence clock, as a new message moves them. */
+function afterMessage(conversation: ConversationRow, row: MessageRow, rules: ConversationRules): void {
   conversation.message_count = row.seq;
   conversation.last_message = JSON.stringify({ author: row.author, text: row.text.slice(0, 200), createdAt: new Date(Number(row.created_at)).toISOString() });
-  await tx.run('UPDATE conversations SET message_count = ?, last_message = ?, updated_at = ? WHERE id = ?', [conversation.message_count, conversation.last_message, tx.now, conversation.id]);
-  if (conversation.channel === 'online_chat') await saveLifecycle(tx, conversation, transition(lifecycleOf(conversation), { type: 'activity', at: Number(row.created_at), idleMs: rules.idleMs }));
+  if (conversation.channel === 'online_chat') {
+    const next = transition(lifecycleOf(conversation), { type: 'activity', at: Number(row.created_at), idleMs: rules.idleMs });
+    Object.assign(conversation, { status: next.status, last_activity_at: next.lastActivityAt, live_until: next.liveUntil });
+  }
+}
+
+/** Adds a message unless its external id is already stored; returns it, or null for a repeat. One UPDATE follows. */
+async function appendMessage(tx: Tx, conversation: ConversationRow, message: IncomingMessage, rules: ConversationRules): Promise<MessageRow | null> {
+  const row = messageRow(conversation, message);
+  if (!(await insertMessage(tx, row))) return null;
+  afterMessage(conversation, row, rules);
+  conversation.updated_at = tx.now;
+  await tx.run('UPDATE conversations SET message_count = ?, last_message = ?, status = ?, last_activity_at = ?, live_until = ?, updated_at = ? WHERE id = ?', [
+    conversation.message_count,
+    conversation.last_message,
+    conversation.status,
+    conversation.last_activity_at,
+    conversation.live_until,
+    conversation.updated_at,
+    conversation.id,
+  ]);
   changed(tx, conversation.id, 'message');
   await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(conversation), message: messageView(row) });
   return row;
@@ -254,15 +293,16 @@ export const conversationCommands = {
             startPage: state.chat.startPage ?? state.visitor.startPage,
             subject: subjectOf(message.text),
             at: message.at,
+            first: message,
           },
           rules,
         );
         result.created.push(target.id);
-        await emitWebhook(tx, rules.endpoints, 'conversation.created', { conversation: conversationView(target) });
-        await automate(tx, target, 'conversation.created', null, rules);
+        result.added++;
+      } else {
+        if (await appendMessage(tx, target, message, rules)) result.added++;
+        if (message.author === 'visitor') await automate(tx, target, 'message.created', message.text, rules);
       }
-      if (await appendMessage(tx, target, message, rules)) result.added++;
-      if (message.author === 'visitor') await automate(tx, target, 'message.created', message.text, rules);
       if (target.phase !== 'live' && target === live) {
         // A rule completed it: the rest of this Chaport chat stays with it.
         ruled = live;
@@ -319,12 +359,20 @@ export async function conversationFromEmail(
   };
   const conversation = await createConversation(
     tx,
-    { channel: 'email', widgetId, visitorKey: `email:${email.toLowerCase()}`, chaportVisitorId: null, chaportChatId: null, visitor, startPage: page, subject: subjectOf(text), at: tx.now, group: rules.defaultGroup },
+    {
+      channel: 'email',
+      widgetId,
+      visitorKey: `email:${email.toLowerCase()}`,
+      chaportVisitorId: null,
+      chaportChatId: null,
+      visitor,
+      startPage: page,
+      subject: subjectOf(text),
+      at: tx.now,
+      group: rules.defaultGroup,
+      first: { externalId: `email:${widgetId}:${idempotencyKey}`, author: 'visitor', authorName: name ?? email, authorRef: messageId, text, at: tx.now },
+    },
     rules,
   );
-  await emitWebhook(tx, rules.endpoints, 'conversation.created', { conversation: conversationView(conversation) });
-  await automate(tx, conversation, 'conversation.created', null, rules);
-  await appendMessage(tx, conversation, { externalId: `email:${widgetId}:${idempotencyKey}`, author: 'visitor', authorName: name ?? email, authorRef: messageId, text, at: tx.now }, rules);
-  await automate(tx, conversation, 'message.created', text, rules);
   return conversation.id;
 }

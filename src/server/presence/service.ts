@@ -68,6 +68,7 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
     coordinator,
   } = options;
   const accounts = new Map<string, AccountState>();
+  const recording = new Set<Promise<unknown>>();
   let upstreamCalls = 0;
 
   // The token is part of the identity of an account, but only as a hash: the map key could end up in a dump.
@@ -87,7 +88,12 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
       if (state.online !== online) log?.info('presence.changed', { apiUrl: account.apiUrl, online });
       state.online = online;
       state.fetchedAt = now();
-      await coordinator?.record(key, online).catch((error: Error) => log?.warn('presence.record_failed', { reason: error.message }));
+      // Told to the other instances without making this poll wait for the shared database.
+      if (coordinator) {
+        const recorded = coordinator.record(key, online).catch((error: Error) => log?.warn('presence.record_failed', { reason: error.message }));
+        recording.add(recorded);
+        void recorded.finally(() => recording.delete(recorded));
+      }
     } catch (error) {
       log?.warn('presence.upstream_failed', { reason: (error as Error).message });
     }
@@ -150,6 +156,7 @@ export function createPresenceService(options: PresenceOptions = {}): PresenceSe
     },
     async settled() {
       await Promise.all([...accounts.values()].map((state) => state.inflight));
+      await Promise.all(recording);
     },
     get upstreamCalls() {
       return upstreamCalls;

@@ -10,6 +10,26 @@ export const CHANNEL = 'omniwidget';
 const MAX_EVENT_BYTES = 7900;
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 
+/** Events as JSON arrays of at most MAX_EVENT_BYTES each. */
+export function notifyPayloads(events: ChangeEvent[]): string[] {
+  const payloads: string[] = [];
+  let batch: string[] = [];
+  let size = 2;
+  for (const event of events) {
+    const json = JSON.stringify(event);
+    if (json.length + 2 > MAX_EVENT_BYTES) throw new Error(`Change event "${event.topic}" is too large to publish`);
+    if (size + json.length + 1 > MAX_EVENT_BYTES) {
+      payloads.push(`[${batch.join(',')}]`);
+      batch = [];
+      size = 2;
+    }
+    batch.push(json);
+    size += json.length + 1;
+  }
+  if (batch.length) payloads.push(`[${batch.join(',')}]`);
+  return payloads;
+}
+
 function serialize(error: unknown): SerializedError {
   if (error instanceof CommandError) return { kind: 'command', code: error.code, message: error.message, details: error.details };
   if (error instanceof StorageUnavailableError) return { kind: 'unavailable', code: 'unavailable', message: error.message };
@@ -46,11 +66,8 @@ export async function runTransaction(pool: pg.Pool, name: string, args: unknown,
         publish: (event) => void published.push(event),
       };
       const result = await command(tx, args);
-      for (const event of published) {
-        const payload = JSON.stringify(event);
-        if (Buffer.byteLength(payload) > MAX_EVENT_BYTES) throw new Error(`Change event "${event.topic}" is too large to publish`);
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
-      }
+      // All of a transaction's events in as few NOTIFYs as fit (one, almost always): each is a round trip.
+      for (const payload of notifyPayloads(published)) await client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
       await client.query('COMMIT');
       return result;
     } catch (error) {

@@ -129,7 +129,8 @@ function startListener(url: string, emit: (event: ChangeEvent) => void, onState?
     next.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       try {
-        emit(JSON.parse(message.payload) as ChangeEvent);
+        const parsed = JSON.parse(message.payload) as ChangeEvent | ChangeEvent[];
+        for (const event of Array.isArray(parsed) ? parsed : [parsed]) emit(event);
       } catch {
         /* not ours */
       }

@@ -159,7 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sandboxServer = await listen(sandbox.app, { host, port: options.ports?.sandbox ?? 0, limits });
   origins.sandbox = sandboxServer.url;
 
-  const site = createSite(origins, () => helpdesk!.db);
+  const site = createSite(origins, () => helpdesk!);
   options.extendSite?.(site, origins);
   const siteServer = await listen(site, { host, port: options.ports?.site ?? 0, limits });
   origins.site = siteServer.url;
@@ -223,7 +223,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** The demo site: static pages with the script tag, served under a strict CSP (no inline script or style). */
-function createSite(origins: Origins, db: () => AppDatabase): Hono {
+function createSite(origins: Origins, helpdesk: () => Helpdesk): Hono {
+  const db = () => helpdesk().db;
   const app = new Hono();
   const file = (name: string) => readFileSync(join(root, 'demo', 'site', name), 'utf8');
   const csp = () =>
@@ -267,6 +268,8 @@ function createSite(origins: Origins, db: () => AppDatabase): Hono {
     const details = await db().read(async (q) => Promise.all([...live, ...cases].map((item) => getConversation(q, item.id))));
     const byId = new Map(details.filter((item) => item !== null).map((item) => [item.id, item]));
     const unknown = '<i>unknown</i>';
+    const groups = new Map(helpdesk().widgets.helpdesk().settings.groups.map((group) => [group.id, group.name]));
+    const authors: Record<string, string> = { visitor: 'Visitor', agent: 'Agent', operator: 'Operator', bot: 'Bot', system: 'System' };
     const show = (value: string | null) => (value === null ? unknown : escape(value));
     const card = (item: Conversation) => {
       const conversation = byId.get(item.id)!;
@@ -275,9 +278,9 @@ function createSite(origins: Origins, db: () => AppDatabase): Hono {
         ['Name', visitor.name], ['E-mail', visitor.email], ['Phone', visitor.phone], ['Browser', visitor.browser], ['OS', visitor.os],
         ['Location', visitor.location], ['IP', visitor.ip], ['Language', visitor.language], ['Start page', conversation.startPage], ['Current page', visitor.currentPage],
       ];
-      const messages = conversation.messages.map((message) => `<li class="${message.author}"><b>${escape(message.authorName ?? message.author)}:</b> ${escape(message.text)}</li>`).join('');
+      const messages = conversation.messages.map((message) => `<li class="${message.author}"><b>${escape(message.authorName ?? authors[message.author]!)}:</b> ${escape(message.text)}</li>`).join('');
       return `<article class="conversation"><h3>#${conversation.number} ${escape(conversation.subject)}</h3>
-        <p class="muted">${conversation.channel === 'online_chat' ? 'Online chat' : 'E-mail'} · group <b>${escape(conversation.group)}</b> · ${conversation.status}${conversation.completedBy ? ` · completed by ${conversation.completedBy}` : ''}</p>
+        <p class="muted">${conversation.channel === 'online_chat' ? 'Online chat' : 'E-mail'} · group <b>${escape(groups.get(conversation.group) ?? conversation.group)}</b> · ${conversation.status}${conversation.completedBy ? ` · completed by ${conversation.completedBy}` : ''}</p>
         <ol class="thread">${messages}</ol>
         <dl>${facts.map(([label, value]) => `<dt>${label}</dt><dd>${show(value)}</dd>`).join('')}${Object.entries(visitor.custom).map(([key, value]) => `<dt>${escape(key)}</dt><dd>${escape(String(value))}</dd>`).join('')}</dl></article>`;
     };

@@ -87,6 +87,21 @@ export const chaportIntegrationSchema = v.strictObject({
   panel: v.optional(v.picklist(PANEL_MODES, 'must be "integrations" or "info"'), 'integrations'),
   /** How often recent chats are read back over REST, to repair webhooks that never came. */
   reconcileMinutes: v.optional(v.pipe(v.number(), v.minValue(0.05, 'must be at least 0.05'), v.maxValue(1440, 'must be at most 1440')), 5),
+  /**
+   * How a staff member added later answers chats: as a chosen Chaport operator (several people may share one, to save
+   * licences; their replies then show under its name), as an operator created with their name on their first reply,
+   * or not at all until an admin maps them.
+   */
+  newStaff: v.optional(
+    v.variant('mapping', [
+      v.strictObject({ mapping: v.literal('operator'), operatorId: v.pipe(v.string(), v.minLength(1, 'is required')) }),
+      v.strictObject({ mapping: v.literal('create') }),
+      v.strictObject({ mapping: v.literal('none') }),
+    ], 'must be "operator" (with "operatorId"), "create" or "none"'),
+    { mapping: 'create' },
+  ),
+  /** Push each agent's desk status (online / away) to their Chaport operator, so "hide the chat when everyone is offline" follows the desk. Off by default. */
+  syncAgentStatus: v.optional(v.boolean('must be true or false'), false),
 });
 export type ChaportIntegration = v.InferOutput<typeof chaportIntegrationSchema>;
 
@@ -167,6 +182,8 @@ export const conversationSchema = v.object({
   completedAt: unknownOr(v.string()),
   completedBy: unknownOr(v.picklist(COMPLETED_BY)),
   messageCount: v.number(),
+  /** Visitor messages since the last answer (what the desk counts as waiting). */
+  unanswered: v.number(),
   lastMessage: unknownOr(v.object({ author: v.picklist(AUTHORS), text: v.string(), createdAt: v.string() })),
 });
 export type Conversation = v.InferOutput<typeof conversationSchema>;

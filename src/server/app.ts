@@ -1,7 +1,8 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ConfigSource } from './config/source.ts';
 import type { WidgetEntry } from './config/file.ts';
 import { serveConfig } from './config/route.ts';
+import { serveReplies } from './conversations/replies-route.ts';
 import { admission } from './http/admission.ts';
 import { clientIp } from './http/client-ip.ts';
 import { PREFLIGHT_HEADERS, applyCors, originAllowed } from './http/cors.ts';
@@ -14,7 +15,10 @@ import { servePresence } from './presence/route.ts';
 import type { ChaportIntegration } from './chaport/integration.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { rulesOf } from './conversations/rules.ts';
-import { requireToken, type AuthEnv } from './http/auth.ts';
+import { requireAdmin, type AuthEnv } from './http/auth.ts';
+import { integrationRoutes } from './chaport/routes.ts';
+import { conversationStream, type ConversationStream } from './conversations/stream.ts';
+import { staffRoutes } from './staff/routes.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { deliveryRoutes } from './outbound/routes.ts';
@@ -53,6 +57,9 @@ export interface ApiOptions {
   chaport?: ChaportIntegration;
   /** For `/v1/openapi.json`. */
   version?: string;
+  /** The desk's live stream (one per server, so draining can end its connections). */
+  stream?: ConversationStream;
+  now?: () => number;
   log?: Logger;
 }
 
@@ -66,7 +73,8 @@ const READY_CHECK_MS = 3000;
  * Every error is `{"error": {"code", "message", "field"?}}`; nothing thrown inside reaches a client as a stack.
  */
 export function createApi(options: ApiOptions): Hono {
-  const { widgets, db, log = silentLogger, trustProxy = false, accepting = () => true } = options;
+  const { widgets, db, log = silentLogger, trustProxy = false, accepting = () => true, now = Date.now } = options;
+  const stream = options.stream ?? conversationStream(db);
   const presence = options.presence ?? createPresenceService({ log });
   const limits = options.limits === undefined ? DEFAULT_PUBLIC_WRITE_LIMITS : options.limits;
   const limiter = options.rateLimiter ?? memoryRateLimiter();
@@ -122,6 +130,7 @@ export function createApi(options: ApiOptions): Hono {
   });
 
   api.get('/:id/config', (c) => serveConfig(c, c.var.widget));
+  api.get('/:id/replies/:visitor', (c) => serveReplies(c, db, c.req.param('visitor')));
   api.get('/:id/presence', (c) => servePresence(c, c.var.widget, presence));
   api.post(
     '/:id/messages',
@@ -154,25 +163,22 @@ export function createApi(options: ApiOptions): Hono {
     return chaport.receive(c);
   });
 
-  // The agent API: nothing answers without a token. Each part is mounted under its own prefix, so the check
-  // never reaches the public widget endpoints beside it.
+  // Signing in, and the people of the helpdesk (admins only).
+  const staffApi = staffRoutes({ db, config: widgets, limiter, trustProxy, now });
+  app.route('/v1/session', staffApi.session);
+  app.route('/v1/staff', staffApi.staff);
+
+  // The agent API: nothing answers without a session or a token. Each part is mounted under its own prefix, so
+  // the check never reaches the public widget endpoints beside it.
   const openApi = openApiDocument(options.version ?? '0');
   app.get('/v1/openapi.json', (c) => c.json(openApi));
-  const auth = requireToken(db);
-  const guarded = (routes: Hono<AuthEnv>) => new Hono<AuthEnv>().use('*', auth).route('/', routes);
+  const auth = staffApi.auth;
+  const guarded = (routes: Hono<AuthEnv>, ...checks: MiddlewareHandler<AuthEnv>[]) => new Hono<AuthEnv>().use('*', auth, ...checks).route('/', routes);
   app.route('/v1/conversations', guarded(conversationRoutes({ db, config: widgets })));
-  app.route('/v1/jobs', guarded(jobRoutes(db)));
-  app.route('/v1/webhooks', guarded(deliveryRoutes(db)));
-  app.route(
-    '/v1/integrations',
-    guarded(
-      new Hono<AuthEnv>().get('/chaport', async (c) => {
-        const helpdesk = widgets.helpdesk();
-        if (!helpdesk.chaport || !chaport) return c.json({ connected: false });
-        return c.json({ connected: true, region: helpdesk.chaport.region, settings: helpdesk.chaport.settings, status: await chaport.status() });
-      }),
-    ),
-  );
+  app.get('/v1/events', auth, (c) => stream.handle(c as Context<AuthEnv>));
+  app.route('/v1/jobs', guarded(jobRoutes(db), requireAdmin));
+  app.route('/v1/webhooks', guarded(deliveryRoutes(db), requireAdmin));
+  app.route('/v1/integrations', guarded(integrationRoutes({ config: widgets, ...(chaport ? { chaport } : {}) }), requireAdmin));
 
   app.notFound((c) => sendError(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

@@ -9,6 +9,7 @@ import { startServer, type HelpdeskServer } from './server.ts';
 import { backupSqlite } from './storage/sqlite/backup.ts';
 import { StorageOpenError } from './storage/database.ts';
 import { openDatabase } from './storage/open.ts';
+import { PASSWORD_RULE, generatePassword, hashPassword, passwordAcceptable } from './staff/staff.ts';
 import { listTokens, newToken } from './staff/tokens.ts';
 
 declare const __OMNIWIDGET_VERSION__: string;
@@ -18,6 +19,8 @@ const USAGE = `Usage:
   omniwidget-server backup --to FILE [--db FILE]         copy the SQLite database while the server runs
   omniwidget-server token create --name NAME             an API token for the agent API, shown once
   omniwidget-server token list | token revoke --id ID    the tokens, by name and last use; revoke one
+  omniwidget-server admin create --email E --name N      the first admin of the desk (password printed once,
+                                                          or read from stdin with --password-stdin)
 
 Options:
   --config FILE     the widgets' configuration (OMNIWIDGET_CONFIG)
@@ -75,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
         name: { type: 'string' },
         id: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        email: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -100,6 +105,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (positionals[0] === 'token') return tokenCommand(positionals[1], values, { url: env.DATABASE_URL || undefined, file: dbFile });
+  if (positionals[0] === 'admin') return adminCommand(positionals[1], values, { url: env.DATABASE_URL || undefined, file: dbFile });
   if (positionals.length) fail(`unknown command "${positionals[0]}" (see --help)`);
 
   const configPath = values.config ?? env.OMNIWIDGET_CONFIG;
@@ -201,6 +207,43 @@ async function tokenCommand(action: string | undefined, values: { name?: string 
         process.stdout.write(`${info.id}\t${info.name}\tcreated ${info.createdAt}\tlast used ${info.lastUsedAt ?? 'never'}${info.revokedAt ? `\trevoked ${info.revokedAt}` : ''}\n`);
     } else if (!(await db.write('tokens.revoke', { id: values.id! }))) fail(`no active token ${values.id}`);
     else process.stdout.write(`revoked ${values.id}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `admin create`: the first admin (the rest are added in the settings or the API). */
+async function adminCommand(action: string | undefined, values: { email?: string | undefined; name?: string | undefined; 'password-stdin'?: boolean | undefined }, database: { url?: string | undefined; file?: string | undefined }): Promise<void> {
+  if (action !== 'create') fail('admin needs create (see --help)');
+  if (!values.email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email)) fail('admin create needs --email ADDRESS');
+  if (!values.name?.trim()) fail('admin create needs --name NAME');
+  let password = generatePassword();
+  if (values['password-stdin']) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    if (!passwordAcceptable(password)) fail(`the password ${PASSWORD_RULE}`);
+  }
+  let db;
+  try {
+    db = await openDatabase({ ...database, shareFile: true });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  try {
+    const created = await db.write('staff.create', {
+      email: values.email,
+      name: values.name,
+      role: 'admin',
+      groups: [],
+      channels: ['online_chat', 'email'],
+      passwordHash: await hashPassword(password),
+      chaport: { mapping: 'create', operatorId: null },
+    });
+    if (!values['password-stdin']) process.stdout.write(`${password}\n`);
+    process.stderr.write(`Admin ${created.email} created${values['password-stdin'] ? '' : '. The password above is shown only now'}: sign in at /desk.\n`);
+  } catch (error) {
+    fail((error as Error).message);
   } finally {
     await db.close();
   }

@@ -3,6 +3,7 @@ import { fileConfigSource, type ConfigSource } from './config/source.ts';
 import { memoryRateLimiter, sharedRateLimiter } from './http/rate-limit.ts';
 import { listen, type ConnectionLimits, type RunningServer } from './http/listen.ts';
 import { createChaportIntegration, type ChaportIntegration } from './chaport/integration.ts';
+import { conversationStream } from './conversations/stream.ts';
 import { maintenanceJob } from './jobs/maintenance.ts';
 import { deliveryJob } from './outbound/deliver.ts';
 import { createJobRunner, ensurePeriodic, type JobRunner } from './jobs/runner.ts';
@@ -80,6 +81,7 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     ...options.jobs,
   });
   let accepting = true;
+  const stream = conversationStream(db);
   const app = createApi({
     widgets,
     db,
@@ -90,6 +92,8 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     trustProxy: options.trustProxy ?? false,
     accepting: () => accepting,
     chaport,
+    stream,
+    now,
     ...(options.version ? { version: options.version } : {}),
     ...(options.scriptPath ? { widgetScriptPath: options.scriptPath } : {}),
   });
@@ -117,9 +121,12 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     },
     stopAccepting() {
       accepting = false;
+      // Live streams never go idle: end them, and the desks reconnect (to another instance, behind a balancer).
+      stream.closeAll();
     },
     async stop(timeoutMs = 10_000) {
       accepting = false;
+      stream.closeAll();
       await jobs.stop(timeoutMs);
       await db.close();
     },

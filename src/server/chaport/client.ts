@@ -49,6 +49,15 @@ export interface ChaportClient {
   subscribe(targetUrl: string, event: string): Promise<Subscription>;
   /** `PUT /visitors/{id}/chats {"stage": "closed"}`: the visitor is not notified. */
   closeChat(visitorId: string): Promise<void>;
+  /**
+   * `POST /messages`: an operator message to the visitor (a new chat if they have none recent). `externalId` makes a
+   * retry harmless where Chaport honours it (its place in the body is unverified: sent as `external_id`).
+   */
+  sendOperatorMessage(visitorId: string, text: string, operatorId: string, externalId: string): Promise<{ eventId: string | null }>;
+  /** Creates an operator with a name only: Chaport takes no avatar through its API. Path unverified (`POST /operators`). */
+  createOperator(name: string): Promise<{ id: string }>;
+  /** `POST /operators/{id}/status`: an operator's status (field names unverified). */
+  setOperatorStatus(operatorId: string, status: 'online' | 'offline'): Promise<void>;
 }
 
 export interface ChaportClientOptions {
@@ -168,6 +177,20 @@ export function createChaportClient({ apiUrl, token, timeoutMs = 10_000, fetch: 
     },
     async closeChat(visitorId) {
       await call('PUT', `/visitors/${encodeURIComponent(visitorId)}/chats`, { stage: 'closed' });
+    },
+    async sendOperatorMessage(visitorId, text, operatorId, externalId) {
+      const result = await call<Record<string, unknown>>('POST', '/messages', { visitorId, chatEvent: { type: 'operator-message', params: { text, operatorId } }, external_id: externalId });
+      const id = result?.id ?? (result?.chatEvent as Record<string, unknown> | undefined)?.id;
+      return { eventId: typeof id === 'string' || typeof id === 'number' ? String(id) : null };
+    },
+    async createOperator(name) {
+      const created = await call<Record<string, unknown>>('POST', '/operators', { name });
+      if (!created?.id) throw new ChaportRequestError('Chaport did not say which operator it created', 200);
+      operatorsCache = undefined;
+      return { id: String(created.id) };
+    },
+    async setOperatorStatus(operatorId, status) {
+      await call('POST', `/operators/${encodeURIComponent(operatorId)}/status`, { status });
     },
   };
   return client;

@@ -2,7 +2,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ConfigSource } from '../config/source.ts';
 import type { ChaportConnection } from '../config/helpdesk.ts';
-import type { ChaportChatState, IncomingMessage } from '../conversations/commands.ts';
+import { REPLY_ATTEMPTS, type ChaportChatState, type IncomingMessage } from '../conversations/commands.ts';
+import type { ConversationRow, MessageRow } from '../conversations/view.ts';
+import { getStaff } from '../staff/staff.ts';
 import { rulesOf } from '../conversations/rules.ts';
 import { ApiError } from '../http/errors.ts';
 import { readJson } from '../http/json-body.ts';
@@ -11,8 +13,11 @@ import type { Logger } from '../log.ts';
 import { StorageUnavailableError } from '../storage/database.ts';
 import type { AppDatabase } from '../storage/open.ts';
 import { getSetting } from '../storage/settings-commands.ts';
-import { ChaportRequestError, createChaportClient, type ChaportChat, type ChaportClient } from './client.ts';
+import { ChaportRequestError, createChaportClient, type ChaportChat, type ChaportClient, type ChaportOperator } from './client.ts';
 import { authorOf, eventExternalId, eventOperator, eventText, isClosed, timeOf, visitorSnapshot, type ChaportChatEvent } from './shapes.ts';
+
+/** A reply that cannot be sent however often it is tried (no operator mapped, Chaport refused it). */
+class ReplyRefused extends Error {}
 
 /**
  * The Chaport connection of the helpdesk: events come in by webhook (thin, unsigned: only ids are taken from them),
@@ -51,6 +56,8 @@ export interface ChaportIntegration {
   status(): Promise<ConnectionStatus | null>;
   /** Checks the token now (the command line does at start, to refuse a token Chaport refuses). */
   checkToken(): Promise<{ ok: true } | { ok: false; refused: boolean; error: string }>;
+  /** Chaport's operators, for mapping staff to them. */
+  operators(): Promise<ChaportOperator[]>;
 }
 
 export function createChaportIntegration({ db, config, log, fetch: fetchImpl = fetch, now = Date.now }: { db: AppDatabase; config: ConfigSource; log: Logger; fetch?: typeof fetch; now?: () => number }): ChaportIntegration {
@@ -169,6 +176,35 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
         }
       },
     },
+    'chaport.sendReply': {
+      maxAttempts: REPLY_ATTEMPTS,
+      // A reply should reach the visitor soon or be shown as failed: retries start at 2 s, not 5 s.
+      backoffMs: (failures, random) => Math.min(3_600_000, 2000 * 2 ** Math.max(0, failures - 1)) * (0.5 + random() / 2),
+      async run({ messageId }: { messageId: string }, { job }) {
+        const last = job.attempts >= REPLY_ATTEMPTS;
+        try {
+          await sendReply(messageId, job.id);
+        } catch (error) {
+          const permanent = error instanceof ReplyRefused;
+          if (permanent || last) await db.write('conversations.replyFailed', { messageId });
+          if (permanent) {
+            log.warn('chaport.reply_refused', { messageId, reason: error.message });
+            return; // nothing to retry: the agent sees "failed", with the reason in the log
+          }
+          throw error;
+        }
+      },
+    },
+    'chaport.operatorStatus': {
+      maxAttempts: 5,
+      async run({ staffId }: { staffId: string }) {
+        const current = connection();
+        if (!current?.settings.syncAgentStatus) return;
+        const staff = await db.read((q) => getStaff(q, staffId));
+        if (!staff || staff.chaport.mapping !== 'operator' || !staff.chaport.operatorId) return;
+        await client(current).setOperatorStatus(staff.chaport.operatorId, staff.status === 'online' ? 'online' : 'offline');
+      },
+    },
     'chaport.closeChat': {
       maxAttempts: 20,
       async run({ visitorId, chatId }: { visitorId: string; chatId: string | null }) {
@@ -182,6 +218,50 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
       },
     },
   };
+
+  /** Sends one stored reply as the agent's operator, creating that operator first if the mapping says so. */
+  async function sendReply(messageId: string, jobId: string): Promise<void> {
+    const current = connection();
+    if (!current) throw new ReplyRefused('The Chaport integration is not configured');
+    const found = await db.read(async (q) => {
+      const message = await q.get<MessageRow>('SELECT * FROM conversation_messages WHERE id = ?', [messageId]);
+      const conversation = message && (await q.get<ConversationRow>('SELECT * FROM conversations WHERE id = ?', [message.conversation_id]));
+      return message && conversation ? { message, conversation } : null;
+    });
+    if (!found) return; // gone: nothing to send
+    const { message, conversation } = found;
+    if (message.delivery === 'sent' || message.external_id?.startsWith('chaport:')) return; // sent already, by an earlier try
+    if (!conversation.chaport_visitor_id) throw new ReplyRefused('The conversation has no Chaport visitor');
+    const api = client(current);
+    const staff = message.author_ref ? await db.read((q) => getStaff(q, message.author_ref!)) : null;
+    if (!staff) throw new ReplyRefused(`The reply's author ${message.author_ref} is not a staff member`);
+    let operatorId = staff.chaport.mapping === 'operator' ? staff.chaport.operatorId : null;
+    if (staff.chaport.mapping === 'none') throw new ReplyRefused(`${staff.email} is not mapped to a Chaport operator`);
+    if (staff.chaport.mapping === 'create') {
+      // One instance creates the operator; another sending for the same person at once waits and tries again.
+      if (!(await db.write('leases.acquire', { name: `chaport.createOperator:${staff.id}`, holder: jobId, ttlMs: 60_000 }))) throw new Error('Another instance is creating the operator');
+      try {
+        const fresh = await db.read((q) => getStaff(q, staff.id));
+        operatorId = fresh?.chaport.mapping === 'operator' ? fresh.chaport.operatorId : null;
+        if (!operatorId) {
+          operatorId = (await api.createOperator(staff.name)).id;
+          await db.write('staff.mapOperator', { id: staff.id, operatorId });
+          log.info('chaport.operator_created', { staff: staff.id, operatorId });
+        }
+      } finally {
+        await db.write('leases.release', { name: `chaport.createOperator:${staff.id}`, holder: jobId });
+      }
+    }
+    if (!operatorId) throw new ReplyRefused(`${staff.email} has no Chaport operator`);
+    try {
+      // The message's own id travels as the external id: a retry after a lost answer is the same message to Chaport.
+      const { eventId } = await api.sendOperatorMessage(conversation.chaport_visitor_id, message.text, operatorId, message.id);
+      await db.write('conversations.replySent', { messageId, chaportEventId: eventId });
+    } catch (error) {
+      if (error instanceof ChaportRequestError && !error.transient && error.status !== 401) throw new ReplyRefused(error.message);
+      throw error;
+    }
+  }
 
   return {
     jobs,
@@ -220,6 +300,10 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
     async status() {
       const stored = await db.read((q) => getSetting(q, STATUS_KEY));
       return stored ? (JSON.parse(stored) as ConnectionStatus) : null;
+    },
+    async operators() {
+      const current = connection();
+      return current ? client(current).operators() : [];
     },
     async checkToken() {
       const current = connection();

@@ -29,6 +29,8 @@ export interface IncomingMessage {
 }
 
 const SUBJECT_LENGTH = 80;
+/** A reply is retried with backoff for about a day before it is shown as failed. */
+export const REPLY_ATTEMPTS = 25;
 const subjectOf = (text: string) => {
   const line = text.trim().split('\n')[0]!.trim();
   return line.length > SUBJECT_LENGTH ? `${line.slice(0, SUBJECT_LENGTH - 1)}…` : line || '(no text)';
@@ -75,7 +77,21 @@ async function nextNumber(tx: Tx): Promise<number> {
   return Number(row!.value);
 }
 
-const changed = (tx: Tx, id: string, change: 'created' | 'message' | 'completed' | 'updated') => tx.publish({ topic: 'conversation', data: { id, change } });
+/**
+ * Every change is logged (the desk's live stream replays the log from its Last-Event-ID) and published on commit
+ * (which wakes the streams of every instance).
+ */
+async function changed(tx: Tx, id: string, change: 'created' | 'message' | 'completed' | 'updated'): Promise<void> {
+  const logged = await tx.get<{ id: number }>('INSERT INTO change_log (conversation_id, change, at) VALUES (?, ?, ?) RETURNING id', [id, change, tx.now]);
+  tx.publish({ topic: 'conversation', data: { id, change, seq: Number(logged!.id) } });
+}
+
+/** The widget's own visitor id, which the SDK gives Chaport as a custom field (`omniwidget`): how a reply finds the widget. */
+export const WIDGET_VISITOR_FIELD = 'omniwidget';
+const widgetVisitorOf = (visitor: VisitorSnapshot) => {
+  const token = visitor.custom[WIDGET_VISITOR_FIELD];
+  return typeof token === 'string' && /^[\w-]{16,64}$/.test(token) ? token : null;
+};
 
 interface NewConversation {
   channel: ConversationChannel;
@@ -123,19 +139,23 @@ async function createConversation(tx: Tx, input: NewConversation, rules: Convers
     message_count: 0,
     last_message: null,
     updated_at: tx.now,
+    widget_visitor: widgetVisitorOf(input.visitor),
+    last_reply_at: null,
+    unanswered: 0,
   };
   const first = messageRow(row, input.first);
   afterMessage(row, first, rules);
   await tx.run(
     `INSERT INTO conversations (id, number, channel, phase, status, group_id, assignee, widget_id, subject, visitor_key, chaport_visitor_id, chaport_chat_id,
-       visitor, start_page, created_at, last_activity_at, live_until, completed_at, completed_by, message_count, last_message, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       visitor, start_page, created_at, last_activity_at, live_until, completed_at, completed_by, message_count, last_message, updated_at, widget_visitor,
+       last_reply_at, unanswered)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [row.id, row.number, row.channel, row.phase, row.status, row.group_id, row.assignee, row.widget_id, row.subject, row.visitor_key, row.chaport_visitor_id,
       row.chaport_chat_id, row.visitor, row.start_page, row.created_at, row.last_activity_at, row.live_until, row.completed_at, row.completed_by,
-      row.message_count, row.last_message, row.updated_at],
+      row.message_count, row.last_message, row.updated_at, row.widget_visitor, row.last_reply_at, row.unanswered],
   );
   await insertMessage(tx, first);
-  changed(tx, row.id, 'created');
+  await changed(tx, row.id, 'created');
   await emitWebhook(tx, rules.endpoints, 'conversation.created', { conversation: conversationView(row) });
   await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(row), message: messageView(first) });
   await automate(tx, row, 'conversation.created', null, rules);
@@ -172,6 +192,11 @@ async function insertMessage(tx: Tx, row: MessageRow): Promise<boolean> {
 function afterMessage(conversation: ConversationRow, row: MessageRow, rules: ConversationRules): void {
   conversation.message_count = row.seq;
   conversation.last_message = JSON.stringify({ author: row.author, text: row.text.slice(0, 200), createdAt: new Date(Number(row.created_at)).toISOString() });
+  if (row.author === 'visitor') conversation.unanswered += 1;
+  if (row.author === 'agent' || row.author === 'operator') {
+    conversation.unanswered = 0;
+    conversation.last_reply_at = Math.max(Number(conversation.last_reply_at ?? 0), Number(row.created_at));
+  }
   if (conversation.channel === 'online_chat') {
     const next = transition(lifecycleOf(conversation), { type: 'activity', at: Number(row.created_at), idleMs: rules.idleMs });
     Object.assign(conversation, { status: next.status, last_activity_at: next.lastActivityAt, live_until: next.liveUntil });
@@ -184,16 +209,21 @@ async function appendMessage(tx: Tx, conversation: ConversationRow, message: Inc
   if (!(await insertMessage(tx, row))) return null;
   afterMessage(conversation, row, rules);
   conversation.updated_at = tx.now;
-  await tx.run('UPDATE conversations SET message_count = ?, last_message = ?, status = ?, last_activity_at = ?, live_until = ?, updated_at = ? WHERE id = ?', [
-    conversation.message_count,
-    conversation.last_message,
-    conversation.status,
-    conversation.last_activity_at,
-    conversation.live_until,
-    conversation.updated_at,
-    conversation.id,
-  ]);
-  changed(tx, conversation.id, 'message');
+  await tx.run(
+    'UPDATE conversations SET message_count = ?, last_message = ?, status = ?, last_activity_at = ?, live_until = ?, unanswered = ?, last_reply_at = ?, updated_at = ? WHERE id = ?',
+    [
+      conversation.message_count,
+      conversation.last_message,
+      conversation.status,
+      conversation.last_activity_at,
+      conversation.live_until,
+      conversation.unanswered,
+      conversation.last_reply_at,
+      conversation.updated_at,
+      conversation.id,
+    ],
+  );
+  await changed(tx, conversation.id, 'message');
   await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(conversation), message: messageView(row) });
   return row;
 }
@@ -207,7 +237,7 @@ async function completeConversation(tx: Tx, conversation: ConversationRow, by: C
   await saveLifecycle(tx, conversation, transition(lifecycleOf(conversation), { type: 'complete', by, at: tx.now, ...(status ? { status } : {}) }));
   if (conversation.chaport_visitor_id && (by === 'agent' || by === 'idle'))
     await enqueue(tx, 'chaport.closeChat', { visitorId: conversation.chaport_visitor_id, chatId: conversation.chaport_chat_id }, { maxAttempts: 20 });
-  changed(tx, conversation.id, 'completed');
+  await changed(tx, conversation.id, 'completed');
   await emitWebhook(tx, rules.endpoints, 'conversation.completed', { conversation: conversationView(conversation) });
 }
 
@@ -221,7 +251,7 @@ async function automate(tx: Tx, conversation: ConversationRow, on: AutomationRul
   }
   if (actions.length) {
     await tx.run('UPDATE conversations SET group_id = ?, assignee = ?, updated_at = ? WHERE id = ?', [conversation.group_id, conversation.assignee, tx.now, conversation.id]);
-    changed(tx, conversation.id, 'updated');
+    await changed(tx, conversation.id, 'updated');
   }
 }
 
@@ -229,8 +259,9 @@ async function refreshVisitor(tx: Tx, conversation: ConversationRow, visitor: Vi
   const json = JSON.stringify(visitor);
   if (json === conversation.visitor) return;
   conversation.visitor = json;
-  await tx.run('UPDATE conversations SET visitor = ?, updated_at = ? WHERE id = ?', [json, tx.now, conversation.id]);
-  changed(tx, conversation.id, 'updated');
+  conversation.widget_visitor = widgetVisitorOf(visitor) ?? conversation.widget_visitor;
+  await tx.run('UPDATE conversations SET visitor = ?, widget_visitor = ?, updated_at = ? WHERE id = ?', [json, conversation.widget_visitor, tx.now, conversation.id]);
+  await changed(tx, conversation.id, 'updated');
 }
 
 export interface ChaportChatState {
@@ -245,6 +276,33 @@ export interface SyncResult {
   created: string[];
   added: number;
   completed: string[];
+}
+
+/**
+ * Finds the agent reply a Chaport operator message is (Chaport's answer to our `POST /messages` may not carry the
+ * event's id, and its webhook can arrive before we record the id): the oldest reply of this visitor's conversations,
+ * not yet linked to a Chaport event, with the same text.
+ */
+async function linkSentReply(tx: Tx, visitorKey: string, message: IncomingMessage): Promise<boolean> {
+  const reply = await tx.get<{ id: string; conversation_id: string }>(
+    `SELECT m.id, m.conversation_id FROM conversation_messages m JOIN conversations c ON c.id = m.conversation_id
+     WHERE c.visitor_key = ? AND m.author = 'agent' AND m.external_id LIKE 'agent:%' AND m.text = ? ORDER BY m.created_at LIMIT 1`,
+    [visitorKey, message.text],
+  );
+  if (!reply) return false;
+  await tx.run("UPDATE conversation_messages SET external_id = ?, delivery = 'sent' WHERE id = ?", [message.externalId, reply.id]);
+  await changed(tx, reply.conversation_id, 'message');
+  return true;
+}
+
+async function setDelivery(tx: Tx, messageId: string, delivery: 'sending' | 'sent' | 'failed', externalId?: string): Promise<MessageRow> {
+  const row = await tx.get<MessageRow>('SELECT * FROM conversation_messages WHERE id = ?', [messageId]);
+  if (!row) throw new CommandError('not_found', `No message ${messageId}`);
+  // Linked already (the sync saw Chaport's event first): keep that link.
+  const external = externalId && row.external_id?.startsWith('agent:') ? externalId : row.external_id;
+  await tx.run('UPDATE conversation_messages SET delivery = ?, external_id = ? WHERE id = ?', [delivery, external, messageId]);
+  await changed(tx, row.conversation_id, 'message');
+  return { ...row, delivery, external_id: external };
 }
 
 export const conversationCommands = {
@@ -279,6 +337,8 @@ export const conversationCommands = {
       : ((await tx.get<ConversationRow>("SELECT * FROM conversations WHERE visitor_key = ? AND chaport_chat_id = ? AND completed_by = 'rule' ORDER BY created_at DESC LIMIT 1", [visitorKey, state.chat.id])) ?? null);
 
     for (const message of fresh) {
+      // An operator message we sent ourselves (an agent's reply from the desk): link it rather than store it twice.
+      if (message.author === 'operator' && (await linkSentReply(tx, visitorKey, message))) continue;
       let target = live ?? ruled;
       if (!target) {
         target = live = await createConversation(
@@ -328,6 +388,56 @@ export const conversationCommands = {
     if (!conversation) throw new CommandError('not_found', `No conversation ${id}`);
     if (conversation.phase !== 'live') throw new CommandError('not_live', `Conversation #${conversation.number} is not a live chat: it was completed already`);
     await completeConversation(tx, conversation, 'agent', rules, status);
+  },
+
+  /**
+   * An agent's reply: stored at once (`sending`), with the job that sends it through Chaport as the agent's operator,
+   * in one transaction — so it is never lost, and the job's external id makes it never sent twice.
+   */
+  async 'conversations.reply'(tx: Tx, { conversationId, staff, text, rules }: { conversationId: string; staff: { id: string; name: string }; text: string; rules: ConversationRules }) {
+    const conversation = await tx.get<ConversationRow>('SELECT * FROM conversations WHERE id = ?', [conversationId]);
+    if (!conversation) throw new CommandError('not_found', `No conversation ${conversationId}`);
+    if (conversation.channel !== 'online_chat' || !conversation.chaport_visitor_id)
+      throw new CommandError('not_chat', 'Replies reach the visitor through Chaport: this conversation is an e-mail case, and e-mail replies are not sent from here yet');
+    const row = messageRow(conversation, { externalId: `agent:${randomUUID()}`, author: 'agent', authorName: staff.name, authorRef: staff.id, text, at: tx.now });
+    row.delivery = 'sending';
+    await insertMessage(tx, row);
+    afterMessage(conversation, row, rules);
+    await tx.run('UPDATE conversations SET message_count = ?, last_message = ?, last_activity_at = ?, live_until = ?, unanswered = ?, last_reply_at = ?, updated_at = ? WHERE id = ?', [
+      conversation.message_count,
+      conversation.last_message,
+      conversation.last_activity_at,
+      conversation.live_until,
+      conversation.unanswered,
+      conversation.last_reply_at,
+      tx.now,
+      conversation.id,
+    ]);
+    await changed(tx, conversation.id, 'message');
+    await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(conversation), message: messageView(row) });
+    await enqueue(tx, 'chaport.sendReply', { messageId: row.id }, { maxAttempts: REPLY_ATTEMPTS });
+    return messageView(row);
+  },
+
+  /** Chaport took the reply; its event id, when known, links the message so the sync never stores it again. */
+  async 'conversations.replySent'(tx: Tx, { messageId, chaportEventId }: { messageId: string; chaportEventId: string | null }) {
+    return messageView(await setDelivery(tx, messageId, 'sent', chaportEventId ? `chaport:${chaportEventId}` : undefined));
+  },
+  async 'conversations.replyFailed'(tx: Tx, { messageId }: { messageId: string }) {
+    return messageView(await setDelivery(tx, messageId, 'failed'));
+  },
+  /** The agent asks to try a failed reply again. */
+  async 'conversations.retryReply'(tx: Tx, { messageId }: { messageId: string }) {
+    const row = await tx.get<MessageRow>('SELECT * FROM conversation_messages WHERE id = ?', [messageId]);
+    if (!row || row.author !== 'agent') throw new CommandError('not_found', `No reply ${messageId}`);
+    if (row.delivery !== 'failed') throw new CommandError('not_failed', 'Only a failed reply can be sent again');
+    await enqueue(tx, 'chaport.sendReply', { messageId }, { maxAttempts: REPLY_ATTEMPTS });
+    return messageView(await setDelivery(tx, messageId, 'sending'));
+  },
+
+  /** The live-stream history desks can resume from: a day is plenty (an older Last-Event-ID gets a reset). */
+  async 'changes.prune'(tx: Tx, { before }: { before: number }): Promise<number> {
+    return (await tx.run('DELETE FROM change_log WHERE at < ?', [before])).changes;
   },
 
   /** Live chats silent past their deadline are completed (`idle`), a batch at a time. */

@@ -10,6 +10,8 @@ export interface ConversationFilter {
   group?: string | undefined;
   limit: number;
   cursor?: string | undefined;
+  /** What the caller may see (an agent: their channels and groups); all when omitted. */
+  visibleTo?: { channels: readonly string[]; groups: readonly string[] } | undefined;
 }
 
 /** The position after the last row of a page: its activity time and id, opaque to clients. */
@@ -28,6 +30,11 @@ export async function listConversations(q: Queryable, filter: ConversationFilter
   if (filter.channel) where.push('channel = ?') && params.push(filter.channel);
   if (filter.status) where.push('status = ?') && params.push(filter.status);
   if (filter.group) where.push('group_id = ?') && params.push(filter.group);
+  if (filter.visibleTo) {
+    const { channels, groups } = filter.visibleTo;
+    where.push(channels.length ? `channel IN (${channels.map(() => '?').join(', ')})` : '1 = 0') && params.push(...channels);
+    if (groups.length) where.push(`group_id IN (${groups.map(() => '?').join(', ')})`) && params.push(...groups);
+  }
   const after = filter.cursor ? decodeCursor(filter.cursor) : null;
   if (after) where.push('(last_activity_at < ? OR (last_activity_at = ? AND id < ?))') && params.push(after[0], after[0], after[1]);
   const rows = await q.all<ConversationRow>(

@@ -24,6 +24,12 @@ export interface ConversationRow {
   message_count: number;
   last_message: string | null;
   updated_at: number;
+  /** The widget's visitor id, when the SDK told Chaport (see WIDGET_VISITOR_FIELD). */
+  widget_visitor: string | null;
+  /** When an agent or operator last wrote: what a closed widget learns to re-open. */
+  last_reply_at: number | null;
+  /** Visitor messages since the last answer. */
+  unanswered: number;
 }
 
 export interface MessageRow {
@@ -61,6 +67,7 @@ export function conversationView(row: ConversationRow): Conversation {
     completedAt: iso(row.completed_at),
     completedBy: row.completed_by,
     messageCount: Number(row.message_count),
+    unanswered: Number(row.unanswered),
     lastMessage: row.last_message ? (JSON.parse(row.last_message) as Conversation['lastMessage']) : null,
   };
 }

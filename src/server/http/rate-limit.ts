@@ -11,6 +11,8 @@ export interface RateLimit {
 export interface RateLimiter {
   /** Counts a hit; returns the hits in the current window so far, and when it ends. */
   hit(bucket: string, windowMs: number): Promise<{ hits: number; resetAt: number }>;
+  /** The hits in the current window so far, without counting one (sign-in counts only failures). */
+  peek(bucket: string, windowMs: number): Promise<{ hits: number; resetAt: number }>;
 }
 
 /** One instance: counters in memory, pruned as windows end. */
@@ -30,6 +32,11 @@ export function memoryRateLimiter(now: () => number = Date.now): RateLimiter {
       window.hits++;
       windows.set(key, window);
       return { ...window };
+    },
+    async peek(bucket, windowMs) {
+      const at = now();
+      const start = at - (at % windowMs);
+      return { hits: windows.get(`${bucket} ${start}`)?.hits ?? 0, resetAt: start + windowMs };
     },
   };
 }
@@ -77,6 +84,12 @@ export function sharedRateLimiter(db: AppDatabase, { syncMs = 500, now = Date.no
       counter.unsynced++;
       schedule();
       return { hits: counter.shared + counter.unsynced, resetAt: counter.resetAt };
+    },
+    async peek(bucket, windowMs) {
+      const at = now();
+      const windowStart = at - (at % windowMs);
+      const counter = counters.get(`${bucket} ${windowStart}`);
+      return { hits: counter ? counter.shared + counter.unsynced : 0, resetAt: windowStart + windowMs };
     },
     async sync() {
       clearTimeout(timer);

@@ -4,6 +4,7 @@ import { jobCommands } from '../jobs/commands.ts';
 import { messageCommands } from '../messages/commands.ts';
 import { deliveryCommands } from '../outbound/deliver.ts';
 import { presenceCommands } from '../presence/commands.ts';
+import { staffCommands } from '../staff/staff.ts';
 import { tokenCommands } from '../staff/tokens.ts';
 import { instanceCommands } from './instance-commands.ts';
 import { settingsCommands } from './settings-commands.ts';
@@ -22,6 +23,7 @@ export const commands = {
   ...conversationCommands,
   ...tokenCommands,
   ...deliveryCommands,
+  ...staffCommands,
 };
 
 export type Commands = typeof commands;
@@ -31,4 +33,4 @@ export type Commands = typeof commands;
  * commits them without waiting for the WAL flush (`synchronous_commit = off`), so a hot counter row is never
  * held for an fsync. Everything else is durable before it is acknowledged.
  */
-export const EPHEMERAL_COMMANDS: ReadonlySet<keyof Commands> = new Set(['rateLimit.sync', 'rateLimit.prune', 'presence.claim', 'presence.record', 'tokens.used']);
+export const EPHEMERAL_COMMANDS: ReadonlySet<keyof Commands> = new Set(['rateLimit.sync', 'rateLimit.prune', 'presence.claim', 'presence.record', 'tokens.used', 'sessions.seen']);

@@ -172,6 +172,50 @@ export const MIGRATIONS: Migration[] = [
       'CREATE INDEX jobs_coalesce ON jobs (coalesce_key)',
     ],
   },
+  {
+    version: 4,
+    name: 'staff, sessions, the change log, reply signals',
+    sql: ({ bigint, serial }) => [
+      `CREATE TABLE staff (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        groups_json TEXT NOT NULL,
+        channels_json TEXT NOT NULL,
+        password_hash TEXT,
+        chaport_mapping TEXT NOT NULL,
+        chaport_operator_id TEXT,
+        status TEXT NOT NULL,
+        created_at ${bigint} NOT NULL,
+        updated_at ${bigint} NOT NULL,
+        disabled_at ${bigint}
+      )`,
+      // A session is known by the hash of its cookie; the cookie itself is never stored.
+      `CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        staff_id TEXT NOT NULL REFERENCES staff (id),
+        csrf TEXT NOT NULL,
+        created_at ${bigint} NOT NULL,
+        expires_at ${bigint} NOT NULL,
+        seen_at ${bigint} NOT NULL
+      )`,
+      'CREATE INDEX sessions_by_staff ON sessions (staff_id)',
+      // Every change to a conversation, in commit order: what the desk's live stream replays from (Last-Event-ID).
+      `CREATE TABLE change_log (
+        id ${serial},
+        conversation_id TEXT NOT NULL,
+        change TEXT NOT NULL,
+        at ${bigint} NOT NULL
+      )`,
+      // The widget's own visitor id (a Chaport custom field), so a reply can reach the widget through us.
+      'ALTER TABLE conversations ADD COLUMN widget_visitor TEXT',
+      `ALTER TABLE conversations ADD COLUMN last_reply_at ${bigint}`,
+      // Visitor messages since the last answer: what the desk counts as waiting.
+      'ALTER TABLE conversations ADD COLUMN unanswered INTEGER NOT NULL DEFAULT 0',
+      'CREATE INDEX conversations_by_widget_visitor ON conversations (widget_visitor)',
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -47,6 +47,8 @@ export interface StackOptions {
   jobs?: HelpdeskOptions['jobs'];
   /** Environment for the helpdesk: the Chaport tokens and webhook secrets its configuration names. */
   env?: Record<string, string>;
+  /** Client addresses from X-Forwarded-For (tests play many clients from one machine). */
+  trustProxy?: boolean;
   /** Where the generated configuration file is written. */
   configPath?: string;
   presence?: Omit<PresenceOptions, 'log' | 'coordinator'>;
@@ -192,6 +194,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { CHAPORT_API_TOKEN: options.realChaport?.token ?? DEMO_TOKEN, ...options.env },
       ...(options.now ? { now: options.now } : {}),
       ...(options.jobs ? { jobs: options.jobs } : {}),
+      ...(options.trustProxy ? { trustProxy: true } : {}),
       scriptPath: join(root, 'dist', 'omniwidget.js'),
       log,
       ...(options.presence ? { presence: options.presence } : {}),

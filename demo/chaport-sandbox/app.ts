@@ -228,6 +228,12 @@ export function createChaportSandbox(seeds: AccountSeed[]): ChaportSandbox {
   });
   rest.get('/visitors/:id/chats/:chatId', (c) => c.json({ result: chatView(state.chat(c.var.appId, c.req.param('id'), Number(c.req.param('chatId'))), true) }));
   rest.get('/visitors/:id/chats/:chatId/events', (c) => c.json({ result: state.chat(c.var.appId, c.req.param('id'), Number(c.req.param('chatId'))).events }));
+  // An operator's status from another system (a helpdesk's desk). Field names unverified: `status` is read.
+  rest.post('/operators/:id/status', async (c) => {
+    const { status } = (await c.req.json().catch(() => ({}))) as { status?: OperatorStatus };
+    if (!status || !['online', 'offline', 'invisible'].includes(status)) throw new SandboxError(400, 'status must be online, offline or invisible');
+    return c.json({ result: state.setOperatorStatus(c.var.appId, c.req.param('id'), status) });
+  });
   rest.post('/operators', async (c) => c.json({ result: state.createOperator(c.var.appId, (await c.req.json().catch(() => ({}))) as Record<string, unknown>) }, 201));
   rest.get('/events/subscriptions', (c) =>
     c.json({ result: subscriptions.filter((item) => item.appId === c.var.appId).map(({ appId: _appId, ...subscription }) => subscription) }),

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Conversation, ConversationDetail } from '../../contract/helpdesk.ts';
 import { DEMO_APP_ID, startStack, type Origins, type Stack } from '../../../demo/stack.ts';
 import { createLogger } from '../log.ts';
+import { hashPassword } from '../staff/staff.ts';
 import { newToken } from '../staff/tokens.ts';
+
+const PASSWORD = 'a desk password';
 
 /**
  * The helpdesk side over real HTTP: the Chaport sandbox sends real webhooks to the API, which reads chats back over
@@ -81,6 +84,11 @@ beforeAll(async () => {
   const created = newToken();
   await stack.db.write('tokens.create', { id: created.id, name: 'tests', hash: created.hash });
   token = created.token;
+  const staff = async (email: string, name: string, chaport: { mapping: 'operator' | 'create' | 'none'; operatorId: string | null }) =>
+    stack.db.write('staff.create', { email, name, role: 'agent', groups: [], channels: ['online_chat', 'email'], passwordHash: await hashPassword(PASSWORD), chaport });
+  await staff('anna@acme.example', 'Anna Desk', { mapping: 'operator', operatorId: 'op-anna' });
+  await staff('carol@acme.example', 'Carol Create', { mapping: 'create', operatorId: null });
+  await staff('nemo@acme.example', 'Nemo Unmapped', { mapping: 'none', operatorId: null });
 }, 30_000);
 afterAll(async () => {
   await stack?.close();
@@ -332,5 +340,140 @@ describe('outbound webhooks', () => {
     listening = true;
     expect((await api(`/v1/jobs/${dead[0]!.id}/retry`, { method: 'POST' })).status).toBe(200);
     await expect.poll(async () => (await api<{ deliveries: { state: string }[] }>('/v1/webhooks/deliveries?state=delivered&endpoint=crm')).body.deliveries.length, { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+});
+
+describe('agents answer from the helpdesk', () => {
+  async function signIn(email: string) {
+    const response = await fetch(`${stack.api}/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+    expect(response.status).toBe(201);
+    return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: (await response.json()).csrfToken as string };
+  }
+  const reply = (who: { cookie: string; csrf: string }, conversationId: string, text: string) =>
+    fetch(`${stack.api}/v1/conversations/${conversationId}/messages`, { method: 'POST', headers: { Cookie: who.cookie, 'X-CSRF-Token': who.csrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ text }) });
+  const liveOf = async (visitorId: string) => {
+    await expect.poll(() => conversationsOf(visitorId, 'live'), { timeout: 10_000 }).toHaveLength(1);
+    return (await conversationsOf(visitorId, 'live'))[0]!;
+  };
+  const chaportEvents = (visitorId: string) => stack.chaport.state.chatsOf(APP, visitorId).flatMap((chat) => chat.events);
+
+  it("a reply goes to the visitor through Chaport as the agent's operator, once, and shows as sent", async () => {
+    visitorWrites('v-desk', 'Can someone help me?');
+    const conversation = await liveOf('v-desk');
+    const anna = await signIn('anna@acme.example');
+    const response = await reply(anna, conversation.id, 'Of course — what do you need?');
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ author: 'agent', authorName: 'Anna Desk', delivery: 'sending' });
+    await expect.poll(() => chaportEvents('v-desk').filter((event) => event.type === 'operator-message').map((event) => [event.params.operatorId, event.params.text]), { timeout: 10_000 }).toEqual([
+      ['op-anna', 'Of course — what do you need?'],
+    ]);
+    // Chaport's webhook about that operator message brings nothing new: the reply is linked, not stored twice.
+    await stack.chaport.webhooksSettled();
+    await expect.poll(async () => (await detail(conversation.id)).messages.map((message) => [message.author, message.delivery]), { timeout: 10_000 }).toEqual([
+      ['visitor', null],
+      ['agent', 'sent'],
+    ]);
+    expect((await detail(conversation.id)).unanswered).toBe(0);
+  });
+
+  it('creates the operator on the first reply — with the name only, once, even for replies sent together', async () => {
+    visitorWrites('v-carol', 'Hello Carol?');
+    const conversation = await liveOf('v-carol');
+    const carol = await signIn('carol@acme.example');
+    const operatorsBefore = stack.chaport.state.operators(APP).length;
+    const [a, b] = await Promise.all([reply(carol, conversation.id, 'First line'), reply(carol, conversation.id, 'Second line')]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    await expect.poll(() => chaportEvents('v-carol').filter((event) => event.type === 'operator-message').length, { timeout: 15_000 }).toBe(2);
+    const created = stack.chaport.state.operators(APP).slice(operatorsBefore);
+    expect(created).toEqual([expect.objectContaining({ name: 'Carol Create', image: null })]);
+    expect(new Set(chaportEvents('v-carol').filter((event) => event.type === 'operator-message').map((event) => event.params.operatorId))).toEqual(new Set([created[0]!.id]));
+    const me = await (await fetch(`${stack.api}/v1/session`, { headers: { Cookie: carol.cookie } })).json();
+    expect(me.staff.chaport).toEqual({ mapping: 'operator', operatorId: created[0]!.id });
+  });
+
+  it('shows a reply as failed when its author has no operator, and keeps it sending while Chaport is down', async () => {
+    visitorWrites('v-nemo', 'Anyone?');
+    const conversation = await liveOf('v-nemo');
+    const nemo = await signIn('nemo@acme.example');
+    const failed = await (await reply(nemo, conversation.id, 'I cannot be sent')).json();
+    await expect.poll(async () => (await detail(conversation.id)).messages.find((message) => message.id === failed.id)?.delivery, { timeout: 10_000 }).toBe('failed');
+
+    const anna = await signIn('anna@acme.example');
+    stack.chaport.controls.restFailure = 503;
+    const waiting = await (await reply(anna, conversation.id, 'Sent after the outage')).json();
+    await expect.poll(() => logLines.some((line) => line.includes('"job.failed"') && line.includes('chaport.sendReply')), { timeout: 10_000 }).toBe(true);
+    expect((await detail(conversation.id)).messages.find((message) => message.id === waiting.id)?.delivery).toBe('sending');
+    stack.chaport.controls.restFailure = null;
+    await expect.poll(async () => (await detail(conversation.id)).messages.find((message) => message.id === waiting.id)?.delivery, { timeout: 20_000 }).toBe('sent');
+    // Retrying is for failed replies only.
+    const retry = await fetch(`${stack.api}/v1/conversations/${conversation.id}/messages/${waiting.id}/retry`, { method: 'POST', headers: { Cookie: anna.cookie, 'X-CSRF-Token': anna.csrf } });
+    expect(retry.status).toBe(409);
+    // An API token cannot reply: replies are sent as a person.
+    expect((await api(`/v1/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'as a machine' }) })).status).toBe(403);
+  });
+
+  it('streams changes to the desk within a second, and resumes from Last-Event-ID', async () => {
+    const anna = await signIn('anna@acme.example');
+    const events: { id: string; event: string; data: string }[] = [];
+    const open = async (lastEventId?: string) => {
+      const controller = new AbortController();
+      const response = await fetch(`${stack.api}/v1/events`, { headers: { Cookie: anna.cookie, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) }, signal: controller.signal });
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const reader = response.body!.getReader();
+      let buffer = '';
+      void (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            buffer += new TextDecoder().decode(value);
+            let end: number;
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
+              if (field('event')) events.push({ id: field('id'), event: field('event'), data: field('data') });
+            }
+          }
+        } catch {
+          /* aborted */
+        }
+      })();
+      await expect.poll(() => events.some((event) => event.event === 'ready' || event.event === 'conversation')).toBe(true);
+      return controller;
+    };
+    const first = await open();
+    const started = Date.now();
+    visitorWrites('v-stream', 'Live, please');
+    await expect.poll(() => events.filter((event) => event.event === 'conversation').length, { timeout: 5000 }).toBeGreaterThan(0);
+    // The webhook's short wait for related events, plus the sync, plus the stream: within a second or so.
+    expect(Date.now() - started).toBeLessThan(2500);
+    const seen = events.filter((event) => event.event === 'conversation');
+    const last = seen.at(-1)!.id;
+    first.abort();
+    // Missed while disconnected, replayed on reconnecting.
+    visitorWrites('v-stream', 'Are you still there?');
+    const conversation = (await conversationsOf('v-stream'))[0]!;
+    await expect.poll(async () => (await detail(conversation.id)).messageCount, { timeout: 10_000 }).toBe(2);
+    events.length = 0;
+    const second = await open(last);
+    await expect.poll(() => events.filter((event) => event.event === 'conversation').map((event) => JSON.parse(event.data).conversationId)).toContain(conversation.id);
+    expect(events.every((event) => Number(event.id) > Number(last))).toBe(true);
+    second.abort();
+  });
+
+  it("tells a widget when its visitor got a reply, through the widget's own visitor id", async () => {
+    const token = 'w1dgetV1sitor-0123456789abcdef';
+    stack.chaport.state.setVisitorData(APP, 'v-signal', { custom: { omniwidget: token } } as never);
+    visitorWrites('v-signal', 'I will close the chat now');
+    const conversation = await liveOf('v-signal');
+    const before = await fetch(`${stack.api}/v1/widgets/acme/replies/${token}`);
+    expect(await before.json()).toEqual({ lastReplyAt: null });
+    const anna = await signIn('anna@acme.example');
+    await reply(anna, conversation.id, 'Here is your answer');
+    await expect.poll(async () => (await (await fetch(`${stack.api}/v1/widgets/acme/replies/${token}`)).json()).lastReplyAt, { timeout: 10_000 }).not.toBeNull();
+    const etag = (await fetch(`${stack.api}/v1/widgets/acme/replies/${token}`)).headers.get('etag')!;
+    expect((await fetch(`${stack.api}/v1/widgets/acme/replies/${token}`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    expect((await fetch(`${stack.api}/v1/widgets/acme/replies/short`)).status).toBe(400);
   });
 });

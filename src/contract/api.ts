@@ -6,7 +6,14 @@ export const apiPaths = {
   config: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/config`,
   presence: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/presence`,
   messages: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/messages`,
+  replies: (widgetId: string, visitorId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/replies/${encodeURIComponent(visitorId)}`,
 } as const;
+
+/**
+ * The Chaport custom visitor field in which the SDK puts its own visitor id (with `setVisitorData`, Chaport's
+ * documented way): how the helpdesk knows which widget a reply is for (`replies`).
+ */
+export const WIDGET_VISITOR_FIELD = 'omniwidget';
 
 /** The header that makes `POST /messages` safe to retry (IETF draft "The Idempotency-Key HTTP Header Field"). */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

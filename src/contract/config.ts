@@ -107,9 +107,13 @@ export const channelSchema = v.variant(
   `must be one of: ${Object.keys(channelShapes).join(', ')}`,
 );
 
+const hexColour = v.pipe(v.string(), v.regex(/^#(?:[\da-f]{3}){1,2}$/i, 'must be a hex colour such as #1f6feb'));
+
 export const themeSchema = v.object({
-  color: v.optional(v.pipe(v.string(), v.regex(/^#(?:[\da-f]{3}){1,2}$/i, 'must be a hex colour such as #1f6feb')), '#1f6feb'),
+  color: v.optional(hexColour, '#1f6feb'),
   position: v.optional(v.picklist(['left', 'right'], 'must be "left" or "right"'), 'right'),
+  /** Text on the accent colour: black or white, whichever contrasts more. Computed by the server, never configured. */
+  textColor: v.optional(hexColour),
 });
 
 /** Entries shared by the public schema and the server's configuration file. */

@@ -21,6 +21,7 @@ export {
   IDEMPOTENCY_KEY_HEADER,
   MESSAGE_LIMITS,
   apiPaths,
+  WIDGET_VISITOR_FIELD,
   errorBodySchema,
   idempotencyKeySchema,
   messageRequestSchema,

@@ -24,6 +24,8 @@ export interface ApiClient {
   config(): Promise<{ config: WidgetConfig; dropped: string[] }>;
   presence(): Promise<PresenceResponse>;
   sendMessage(idempotencyKey: string, body: MessageRequest, signal?: AbortSignal): Promise<SendOutcome>;
+  /** When an agent last answered this widget visitor (the helpdesk's own reply signal). */
+  lastReplyAt(visitorId: string, signal: AbortSignal): Promise<string | null>;
 }
 
 const reasonOf = (error: unknown, timeout: number): string => {
@@ -67,6 +69,11 @@ export function createApiClient({ apiUrl, widgetId, timeout, signal }: { apiUrl:
       const result = v.safeParse(presenceResponseSchema, await http.get(url(apiPaths.presence(widgetId)), { cache: 'no-cache', retry: 0 }).json());
       if (!result.success) throw new TypeError(`Unexpected presence answer: ${formatIssues(result.issues)}`);
       return result.output;
+    },
+
+    async lastReplyAt(visitorId, requestSignal) {
+      // Only compared with the previous answer: any change means a reply.
+      return (await http.get(url(apiPaths.replies(widgetId, visitorId)), { cache: 'no-cache', retry: 0, signal: requestSignal }).json<{ lastReplyAt?: string | null }>())?.lastReplyAt ?? null;
     },
 
     async sendMessage(idempotencyKey, body, requestSignal) {

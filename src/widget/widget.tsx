@@ -208,6 +208,8 @@ function start(config: WidgetConfig, options: ResolvedOptions, { api, events, re
       hasConsent: consent,
       onMessage: (reopened) => events.emit('chat:message', { channel: chatChannel.id, reopened }),
       onError: report,
+      lastReplyAt: api.lastReplyAt,
+      replyPollMs: config.presence.pollSeconds * 1000,
     });
   if (chat) cleanups.push(() => chat.destroy());
   const $chat: ReadableAtom<ChatState> = chat?.$state ?? atom({ status: 'idle', expanded: false, unread: 0, ongoing: false });
@@ -307,7 +309,7 @@ function start(config: WidgetConfig, options: ResolvedOptions, { api, events, re
     draft: $draft.get(),
     errors: $errors.get(),
   });
-  const mounted = mountHost(document, widgetCss({ ...theme, zIndex: options.zIndex }));
+  const mounted = mountHost(document, widgetCss({ ...theme, textColor: config.theme.textColor, zIndex: options.zIndex }));
   mounted.host.setAttribute('data-widget-id', config.id);
   const update = renderUi(mounted.shadow, ui);
   // One re-render per change of any source; `open`/`close` follow what the visitor sees: our panel or Chaport's window.

@@ -1,45 +1,6 @@
 import type { Page } from '@playwright/test';
-import { DEMO_TOKEN, type Stack } from '../../demo/stack.ts';
+import { chatFrame, chatWindow, operatorReplies, startConversation, visitorClosesChat, visitorIdOf } from './chaport.ts';
 import { APP_ID, channelItems, expect, launcher, openWidgetPage, panel, recordedEvents, test, waitForEvent } from './fixtures.ts';
-
-const chatWindow = (page: Page) => page.locator('.chaport-container .chaport-window');
-const chatFrame = (page: Page) => page.frameLocator('.chaport-window iframe');
-
-/** The visitor types in Chaport's window (the sandbox's iframe). */
-async function visitorWrites(page: Page, text: string): Promise<void> {
-  await chatFrame(page).getByRole('textbox').fill(text);
-  await chatFrame(page).getByRole('button', { name: 'Send' }).click();
-  await expect(chatFrame(page).locator('li.visitor-message').last()).toHaveText(new RegExp(text));
-}
-
-/** The visitor minimizes Chaport's window with its own button. */
-async function visitorClosesChat(page: Page): Promise<void> {
-  await chatFrame(page).getByRole('button', { name: 'Minimize the chat' }).click();
-  await expect(chatWindow(page)).toBeHidden();
-}
-
-const visitorIdOf = (page: Page) => page.evaluate((appId) => localStorage.getItem(`chaport-sandbox:${appId}:visitor`), APP_ID);
-
-/** An operator replies through the (fake) Chaport REST API, as the helpdesk would. */
-async function operatorReplies(stack: Stack, visitorId: string, text: string): Promise<void> {
-  const response = await fetch(`${stack.sandbox}/api/v1/messages`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${DEMO_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ visitorId, chatEvent: { type: 'operator-message', params: { text, operatorId: 'op-anna' } } }),
-  });
-  expect(response.status).toBe(201);
-}
-
-async function startConversation(page: Page, stack: Stack, widgetId: string, params: Record<string, string> = {}): Promise<string> {
-  await openWidgetPage(page, stack, widgetId, params);
-  await launcher(page).click();
-  await panel(page).locator('[data-channel="chat"]').click();
-  await expect(chatWindow(page)).toBeVisible();
-  await visitorWrites(page, 'Hello, I have a question');
-  const visitorId = await visitorIdOf(page);
-  expect(visitorId).toBeTruthy();
-  return visitorId!;
-}
 
 test.describe('Chaport as a channel', () => {
   test('nothing is requested from Chaport until the visitor picks the chat; then insert.js, once, the documented way', async ({ page, stack }) => {
@@ -65,7 +26,7 @@ test.describe('Chaport as a channel', () => {
     expect(stub).toEqual({
       keys: ['_l', '_q', 'on', 'q'],
       queued: ['setVisitorData'],
-      listened: ['chat.started', 'ready', 'widget.stateChange'],
+      listened: ['chat.started', 'chat.unreadChange', 'ready', 'widget.stateChange'],
       config: { appId: APP_ID, launcher: { show: false }, language: { use: 'en' }, appearance: { windowColor: '#1f6feb', position: ['right', 20, 20] } },
     });
     expect(sandboxRequests.filter((url) => url.endsWith('/javascripts/insert.js'))).toHaveLength(1);
@@ -245,6 +206,50 @@ test.describe('re-open on agent reply', () => {
     await visitorClosesChat(page);
     await operatorReplies(stack, visitorId, 'Third reply');
     await expect(chatWindow(page)).toBeVisible();
+  });
+});
+
+/** What Chaport (the sandbox) told the page about replies: the unverified widget states, and chat.unreadChange. */
+const recordChaportSignals = (page: Page) =>
+  page.evaluate(() => {
+    const seen: string[] = ((window as any).__chaportSignals = []);
+    const chaport = (window as any).chaport;
+    chaport.on('widget.stateChange', (event: { state?: string }) => ['unreadMessage', 'semiExpanded'].includes(event?.state ?? '') && seen.push(`state ${event.state}`));
+    chaport.on('chat.unreadChange', (event: { count?: number }) => event?.count && seen.push('chat.unreadChange'));
+  });
+const chaportSignals = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).__chaportSignals);
+
+test.describe('re-open on reply, from the helpdesk\'s own signal', () => {
+  test('a Chaport that signals nothing: the helpdesk tells the closed widget within its poll interval, and it re-opens', async ({ page, stack }) => {
+    const visitorId = await startConversation(page, stack, 'quiet-chaport');
+    await recordChaportSignals(page);
+    await visitorClosesChat(page);
+    await operatorReplies(stack, visitorId, 'An answer only the helpdesk can announce');
+    await expect(chatWindow(page)).toBeVisible();
+    await expect(chatFrame(page).locator('li.operator-message').last()).toHaveText(/only the helpdesk can announce/);
+    expect((await waitForEvent(page, 'chat:message')).payload).toEqual({ channel: 'chat', reopened: true });
+    // The widget asked the helpdesk; Chaport (the sandbox with ?signals=none) said nothing.
+    expect(stack.requests.some((request) => request.path.startsWith('/v1/widgets/quiet-chaport/replies/'))).toBe(true);
+    expect(await chaportSignals(page)).toEqual([]);
+  });
+
+  test('…and with reopenOnReply: false, the launcher shows the unread badge instead', async ({ page, stack }) => {
+    const visitorId = await startConversation(page, stack, 'quiet-chaport-badge');
+    await visitorClosesChat(page);
+    await operatorReplies(stack, visitorId, 'Read me later');
+    await expect(launcher(page).locator('.badge')).toHaveText('1');
+    expect((await waitForEvent(page, 'chat:message')).payload).toEqual({ channel: 'chat', reopened: false });
+    await expect(chatWindow(page)).toBeHidden();
+  });
+
+  test('a Chaport that tells of replies only by chat.unreadChange re-opens the chat too', async ({ page, stack }) => {
+    const visitorId = await startConversation(page, stack, 'unread-change');
+    await visitorClosesChat(page);
+    await recordChaportSignals(page);
+    await operatorReplies(stack, visitorId, 'Told by unreadChange');
+    await expect(chatWindow(page)).toBeVisible();
+    expect(await chaportSignals(page)).toEqual(['chat.unreadChange']);
+    expect((await waitForEvent(page, 'chat:message')).payload).toEqual({ channel: 'chat', reopened: true });
   });
 });
 

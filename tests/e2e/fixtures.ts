@@ -41,7 +41,21 @@ export function testWidgets(origins: Origins) {
       widget('ru', [tg, mail], { locale: 'ru' }),
       // Chaport's RU region, with no script URL override: the SDK must ask app.chaport.ru.
       widget('ru-region', [{ id: 'chat', type: 'chaport', appId: APP_ID, region: 'ru', loadTimeoutSeconds: 2 }, tg]),
+      // A Chaport that never says a reply came (no unverified widget state, no chat.unreadChange): only the helpdesk can.
+      widget('quiet-chaport', [{ ...chat, scriptUrl: `${chat.scriptUrl}?signals=none` }, mail], { presence: { pollSeconds: 2 } }),
+      widget('quiet-chaport-badge', [{ ...chat, scriptUrl: `${chat.scriptUrl}?signals=none` }, mail], { presence: { pollSeconds: 2 }, reopenOnReply: false }),
+      // Chaport telling of replies only with chat.unreadChange, as its mobile bridge does.
+      widget('unread-change', [{ ...chat, scriptUrl: `${chat.scriptUrl}?signals=unreadChange` }, mail]),
     ],
+    // The helpdesk side: the sandbox's chats arrive as conversations; chats from /pricing go to Billing.
+    helpdesk: {
+      publicUrl: origins.api,
+      groups: [
+        { id: 'general', name: 'General' },
+        { id: 'billing', name: 'Billing questions' },
+      ],
+      chaport: { apiUrl: `${origins.sandbox}/api/v1`, defaultGroup: 'general', routing: [{ startPage: '/pricing*', group: 'billing' }], idleMinutes: 30, reconcileMinutes: 1 },
+    },
   };
 }
 
@@ -106,6 +120,7 @@ export const test = base.extend<{ errors: Error[] }, { stack: Stack & { requests
         },
         widgets: testWidgets,
         presence: { refreshMs: 500 },
+        jobs: { pollMs: 200 },
         // Every test of a worker posts from 127.0.0.1 to one stack: the per-address limit is tested in the API's own tests.
         limits: false,
         extendSite(app, origins) {

@@ -114,12 +114,30 @@ type FromWindow =
     if (state !== 'semiExpanded') preview.style.display = 'none';
     // An open window survives navigation, as Chaport's does.
     if (persist) store.set('open', state === 'expanded' ? '1' : '');
-    if (state === 'expanded') send({ type: 'read' });
+    if (state === 'expanded') {
+      send({ type: 'read' });
+      if (unread) emit('chat.unreadChange', { count: (unread = 0) });
+    }
     emit('widget.stateChange', { state });
   }
 
+  /**
+   * How an operator's reply shows while the window is closed. `states` (default): the state turns `semiExpanded` or
+   * `unreadMessage` — values no source confirms for real Chaport. `unreadChange`: only `chat.unreadChange` (what
+   * Chaport's own mobile bridge sends). `none`: nothing at all — the widget must learn of the reply elsewhere (the
+   * helpdesk). Chosen with `insert.js?signals=…`, so tests can take away every unverified signal.
+   */
+  const signals = new URL(script?.src ?? location.href).searchParams.get('signals') ?? 'states';
+  let unread = 0;
+
   function messageArrived(text: string, operatorName: string): void {
     if (state === 'expanded') return;
+    if (signals === 'none') return;
+    if (signals === 'unreadChange') {
+      unread++;
+      emit('chat.unreadChange', { count: unread, lastMessageText: text, lastMessageAuthor: { name: operatorName, isBot: false }, lastMessageAt: Math.floor(Date.now() / 1000) });
+      return;
+    }
     if (showLauncher) {
       preview.textContent = `${operatorName}: ${text}`;
       preview.style.display = 'block';

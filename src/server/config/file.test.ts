@@ -65,6 +65,15 @@ describe('configuration file', () => {
     );
   });
 
+  it('computes the text colour on the accent (black on light, white on dark) and refuses it in the file', () => {
+    const themed = (theme: Record<string, unknown>) => JSON.parse(parseConfigFile(file([{ id: 'tg', type: 'telegram', username: 'acme' }], { theme })).get('acme')!.json).theme;
+    expect(themed({})).toEqual({ color: '#1f6feb', position: 'right', textColor: '#fff' });
+    expect(themed({ color: '#ffd33d' }).textColor).toBe('#000');
+    expect(themed({ color: '#fff' }).textColor).toBe('#000');
+    expect(themed({ color: '#000' }).textColor).toBe('#fff');
+    expect(errorOf(() => parseConfigFile(file([{ id: 'tg', type: 'telegram', username: 'acme' }], { theme: { textColor: '#000' } })))).toMatch(/widgets\[0\]\.theme\.textColor/);
+  });
+
   it('serves default texts in both languages, with the file\'s overrides', () => {
     const registry = parseConfigFile(file([{ id: 'tg', type: 'telegram', username: 'acme_support' }], { texts: { ru: { title: 'Есть вопрос?' } } }), {});
     const { texts } = registry.get('acme')!.config;

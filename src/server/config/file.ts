@@ -14,6 +14,7 @@ import {
 } from '../../contract/index.ts';
 import { helpdeskSettingsSchema } from '../../contract/helpdesk.ts';
 import { resource, type Resource } from '../http/compress.ts';
+import { readableOn } from './contrast.ts';
 import { resolveHelpdesk, type HelpdeskConfig } from './helpdesk.ts';
 import { etagOf } from '../http/etag.ts';
 
@@ -45,11 +46,14 @@ const fileChannel = v.variant(
   `must be one of: ${Object.keys(channelShapes).join(', ')}`,
 );
 
+// The text colour on the accent is computed (see contrast.ts), never configured.
+const { textColor: _computed, ...fileThemeEntries } = widgetConfigEntries.theme.wrapped.entries;
+
 const fileWidgetObject = v.strictObject({
   ...widgetConfigEntries,
   /** Overrides of the default texts, per language: `{"en": {"title": "Questions?"}}`. */
   texts: textOverridesSchema,
-  theme: v.optional(v.strictObject(widgetConfigEntries.theme.wrapped.entries), {}),
+  theme: v.optional(v.strictObject(fileThemeEntries), {}),
   channels: v.pipe(v.array(fileChannel), v.minLength(1, 'needs at least one channel')),
 });
 const fileWidget = v.pipe(fileWidgetObject, channelRules<v.InferOutput<typeof fileWidgetObject>>());
@@ -139,7 +143,7 @@ export function parseServerConfig(input: unknown, env: Record<string, string | u
     });
     // The public projection: the shared schema keeps only public keys, so server-only fields cannot leak.
     const texts = Object.fromEntries(LOCALES.map((locale) => [locale, { ...DEFAULT_TEXTS[locale], ...widget.texts?.[locale] }]));
-    const config = v.parse(widgetConfigSchema, { ...widget, texts });
+    const config = v.parse(widgetConfigSchema, { ...widget, texts, theme: { ...widget.theme, textColor: readableOn(widget.theme.color ?? '#1f6feb') } });
     const json = JSON.stringify(config);
     const etag = etagOf(json);
     registry.set(config.id, { config, json, etag, resource: resource(json, etag, 'application/json; charset=utf-8'), chaport });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AutomationRule, CompletedBy, ConversationChannel, ConversationStatus, MessageAuthor, RoutingRule, VisitorSnapshot } from '../../contract/helpdesk.ts';
+import { WIDGET_VISITOR_FIELD } from '../../contract/api.ts';
 import { enqueue } from '../jobs/commands.ts';
 import { emitWebhook, type EndpointRoute } from '../outbound/emit.ts';
 import { CommandError, type Tx } from '../storage/database.ts';
@@ -86,8 +87,6 @@ async function changed(tx: Tx, id: string, change: 'created' | 'message' | 'comp
   tx.publish({ topic: 'conversation', data: { id, change, seq: Number(logged!.id) } });
 }
 
-/** The widget's own visitor id, which the SDK gives Chaport as a custom field (`omniwidget`): how a reply finds the widget. */
-export const WIDGET_VISITOR_FIELD = 'omniwidget';
 const widgetVisitorOf = (visitor: VisitorSnapshot) => {
   const token = visitor.custom[WIDGET_VISITOR_FIELD];
   return typeof token === 'string' && /^[\w-]{16,64}$/.test(token) ? token : null;

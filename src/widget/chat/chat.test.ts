@@ -34,6 +34,7 @@ function playChaport(win: ChaportWindow) {
       emit('widget.stateChange');
     },
     chatStarted: () => emit('chat.started'),
+    unreadChange: (count: number) => listeners['chat.unreadChange']?.forEach((listener) => listener({ count })),
   };
 }
 
@@ -96,8 +97,9 @@ describe('the Chaport adapter', () => {
     });
     const stub = win.chaport as unknown as Record<string, unknown>;
     expect(Object.keys(stub).sort()).toEqual(['_l', '_q', 'on', 'q']);
-    expect(stub._q).toEqual([['setVisitorData', [{ name: 'Ann' }, undefined]]]);
-    expect(Object.keys(stub._l as object).sort()).toEqual(['chat.started', 'ready', 'widget.stateChange']);
+    // The site's data, plus our visitor id in a custom field: how the helpdesk links Chaport's visitor to this browser.
+    expect(stub._q).toEqual([['setVisitorData', [{ name: 'Ann', custom: { omniwidget: expect.stringMatching(/^[\d-]{20,}$/) } }, undefined]]]);
+    expect(Object.keys(stub._l as object).sort()).toEqual(['chat.started', 'chat.unreadChange', 'ready', 'widget.stateChange']);
     expect(document.head.querySelectorAll('script')).toHaveLength(1);
     expect(script()).toMatchObject({ async: true, src: 'https://app.chaport.com/javascripts/insert.js' });
     expect(chat.$state.get().status).toBe('loading');
@@ -163,7 +165,7 @@ describe('the Chaport adapter', () => {
     first.chat.open();
     playChaport(window as ChaportWindow).chatStarted();
     expect(first.chat.$state.get().ongoing).toBe(true);
-    expect([...first.storage.data.keys()]).toEqual(['chat']);
+    expect([...first.storage.data.keys()].sort()).toEqual(['chat', 'visitor']);
     first.chat.destroy();
 
     const { chat: next } = setup({}, channel(), first.storage);
@@ -221,5 +223,114 @@ describe('the Chaport adapter', () => {
     expect('chaport' in window || 'chaportConfig' in window).toBe(false);
     chaport.setState('unreadMessage');
     expect(messages).toEqual([]);
+  });
+});
+
+describe('the reply signal', () => {
+  it('keeps one visitor id per browser and sends it with the site\'s own data after ready', () => {
+    const { chat, chaport, storage } = openedChat();
+    const id = storage.get('visitor');
+    expect(id).toMatch(/^[\d-]{20,}$/);
+    chat.identify({ name: 'Ann', custom: { plan: 'pro' } }, 'hash');
+    expect(chaport.api.setVisitorData).toHaveBeenLastCalledWith({ name: 'Ann', custom: { plan: 'pro', omniwidget: id } }, 'hash');
+  });
+
+  it('re-opens on chat.unreadChange alone, once per new reply, never on a falling count', () => {
+    const { chat, messages, chaport } = openedChat();
+    chaport.setState('collapsed');
+    chaport.unreadChange(1);
+    expect(messages).toEqual([true]);
+    expect(chat.$state.get().expanded).toBe(true);
+    chaport.unreadChange(0); // read
+    expect(messages).toEqual([true]);
+  });
+
+  it('counts a reply told by both a state and chat.unreadChange once', () => {
+    const { chat, messages, chaport } = openedChat({ reopenOnReply: false });
+    chaport.setState('collapsed');
+    chaport.setState('unreadMessage');
+    chaport.unreadChange(1);
+    expect(messages).toEqual([false]);
+    chaport.unreadChange(2); // a second reply, at once
+    expect(messages).toEqual([false, false]);
+    expect(chat.$state.get().unread).toBe(2);
+  });
+
+  it('after re-opening by itself and being closed again, the next reply counts as new', () => {
+    const { messages, chaport } = openedChat();
+    chaport.setState('collapsed');
+    chaport.setState('unreadMessage');
+    chaport.unreadChange(1); // the same reply
+    expect(messages).toEqual([true]); // re-opened, once
+    chaport.setState('collapsed');
+    chaport.setState('unreadMessage'); // closed at once: no re-open, but counted
+    expect(messages).toEqual([true, false]);
+  });
+
+  /** A helpdesk whose `lastReplyAt` the test moves; every request recorded with its abort signal. */
+  function helpdesk() {
+    const asked: AbortSignal[] = [];
+    let lastReplyAt: string | null = null;
+    return {
+      asked,
+      reply: (at: string) => (lastReplyAt = at),
+      deps: { lastReplyAt: (_id: string, signal: AbortSignal) => (asked.push(signal), Promise.resolve(lastReplyAt)), replyPollMs: 5000 },
+    };
+  }
+  const settle = () => vi.advanceTimersByTimeAsync(0);
+
+  it('with no signal from Chaport, re-opens when the helpdesk says an agent answered, within one poll interval', async () => {
+    const server = helpdesk();
+    const { chat, messages, chaport } = openedChat(server.deps);
+    chaport.chatStarted();
+    chaport.setState('collapsed'); // the visitor closed it
+    await settle();
+    expect(server.asked).toHaveLength(1); // the baseline
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(messages).toEqual([]); // nothing new
+    server.reply('2026-11-25T10:00:00.000Z');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(messages).toEqual([true]);
+    expect(chat.$state.get().expanded).toBe(true);
+    const asked = server.asked.length;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(server.asked).toHaveLength(asked); // open: no polling
+  });
+
+  it('does not tell a reply twice when Chaport told it first', async () => {
+    const server = helpdesk();
+    const { messages, chaport } = openedChat({ ...server.deps, reopenOnReply: false });
+    chaport.chatStarted();
+    chaport.setState('collapsed');
+    await settle();
+    await vi.advanceTimersByTimeAsync(1000);
+    server.reply('2026-11-25T10:00:00.000Z');
+    chaport.setState('unreadMessage');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(messages).toEqual([false]);
+    server.reply('2026-11-25T10:05:00.000Z'); // a second reply, told only by the helpdesk
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(messages).toEqual([false, false]);
+  });
+
+  it('asks only while a conversation goes on, the chat is closed and the tab visible; never after destroy()', async () => {
+    const server = helpdesk();
+    const { chat, chaport } = openedChat(server.deps);
+    chaport.setState('collapsed');
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(server.asked).toHaveLength(0); // no conversation yet
+    chaport.chatStarted();
+    await settle();
+    expect(server.asked).toHaveLength(1);
+    const visibility = vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(server.asked).toHaveLength(1);
+    visibility.mockRestore();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(server.asked).toHaveLength(2);
+    chat.destroy();
+    expect(server.asked.every((signal) => signal.aborted)).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.asked).toHaveLength(2);
   });
 });

@@ -1,8 +1,9 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import type { ChaportChannel, Locale } from '../../contract/index.ts';
+import { WIDGET_VISITOR_FIELD, type ChaportChannel, type Locale } from '../../contract/index.ts';
 import { ChatError } from '../errors.ts';
 import type { KeyValueStorage } from '../storage.ts';
 import { chaportConfig, chaportScriptUrl, injectChaport, type ChaportApi, type ChaportWidgetState, type ChaportWindow } from './chaport.ts';
+import { randomId } from '../random-id.ts';
 import { createReopenPolicy } from './reopen-policy.ts';
 
 export type ChatStatus = 'idle' | 'consent' | 'loading' | 'ready' | 'failed';
@@ -40,10 +41,18 @@ export interface ChatDeps {
   hasConsent: () => boolean;
   onMessage(reopened: boolean): void;
   onError(error: ChatError): void;
+  /**
+   * Asks the helpdesk when an agent last answered this visitor (ISO time or null): the reply signal we control, for
+   * when Chaport's own signals (widget states, `chat.unreadChange`) do not come.
+   */
+  lastReplyAt?(visitorId: string, signal: AbortSignal): Promise<string | null>;
+  /** How often to ask, while the chat is closed and a conversation goes on. */
+  replyPollMs?: number;
   now?: () => number;
 }
 
 const CONVERSATION_KEY = 'chat';
+const VISITOR_KEY = 'visitor';
 /** How long a conversation keeps Chaport loading on every page after its last activity. */
 const CONVERSATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -69,6 +78,14 @@ export function createChat(deps: ChatDeps): Chat {
   let destroyed = false;
   let scriptFailed = false;
   let visitor: [Record<string, unknown>, string | undefined] | undefined;
+  /** When Chaport last told of a reply, and how many replies it told of since the chat was last open. */
+  let lastChaportSignal = -1;
+  let ownVisitorId: string | undefined;
+  let toldWhileClosed = 0;
+  let replyBaseline: string | null | undefined;
+  let baselineAt = 0;
+  let replyTimer: ReturnType<typeof setTimeout> | undefined;
+  const replyAbort = new AbortController();
 
   function conversationRemembered(): boolean {
     try {
@@ -91,12 +108,74 @@ export function createChat(deps: ChatDeps): Chat {
     deps.onError(new ChatError(message, scriptUrl));
   }
 
+  /** This browser's visitor id for the helpdesk: random (128 bits), kept with the conversation (per page without storage). */
+  function visitorId(): string {
+    if (!ownVisitorId) {
+      const storage = deps.storage();
+      ownVisitorId = storage?.get(VISITOR_KEY) || randomId();
+      storage?.set(VISITOR_KEY, ownVisitorId);
+    }
+    return ownVisitorId;
+  }
+
   function pushVisitor(): void {
     const chaport = api();
-    if (!visitor || !chaport) return;
+    if (!chaport) return;
+    // Chaport's documented way to carry data of ours: a custom visitor field, beside the site's identify() data.
+    const [data, hash]: [Record<string, unknown>, string?] = visitor ?? [{}];
+    const args: [Record<string, unknown>, string?] = [{ ...data, custom: { ...(data.custom as object), [WIDGET_VISITOR_FIELD]: visitorId() } }, hash];
     // Before `ready`, through the stub's documented queue; after, directly.
-    if ($state.get().status === 'ready') chaport.setVisitorData?.(...visitor);
-    else chaport.q?.('setVisitorData', visitor);
+    if ($state.get().status === 'ready') chaport.setVisitorData?.(...args);
+    else chaport.q?.('setVisitorData', args);
+  }
+
+  /** Chaport said a reply came while the chat was closed (by a state or by `chat.unreadChange`). */
+  function chaportSignal(count: number): void {
+    lastChaportSignal = now();
+    // A state change and `chat.unreadChange` may both tell of one reply: count replies, not signals.
+    if ($state.get().expanded || count <= toldWhileClosed) return;
+    const replies = count - toldWhileClosed;
+    toldWhileClosed = count;
+    replyArrived(replies);
+  }
+
+  /** An agent's reply arrived while the chat was closed. */
+  function replyArrived(replies = 1): void {
+    const chaport = api();
+    if (destroyed || !chaport || $state.get().expanded) return;
+    rememberConversation();
+    const reopen = policy.shouldReopen();
+    if (reopen) chaport.open?.();
+    else patch({ unread: $state.get().unread + replies });
+    deps.onMessage(reopen);
+  }
+
+  /** While a conversation goes on and the chat is closed, ask the helpdesk (visible tabs only) whether an agent wrote. */
+  function pollReplies(): void {
+    clearTimeout(replyTimer);
+    const { status, expanded, ongoing } = $state.get();
+    if (destroyed || !deps.lastReplyAt || status !== 'ready' || !ongoing) return;
+    if (expanded) {
+      replyBaseline = undefined; // seen: the next closed spell starts from what is there then
+      return;
+    }
+    const next = () => {
+      if (!destroyed) replyTimer = setTimeout(pollReplies, deps.replyPollMs ?? 30_000);
+    };
+    if (win.document.hidden) return next();
+    const askedAt = now();
+    deps
+      .lastReplyAt(visitorId(), replyAbort.signal)
+      .then((at) => {
+        // A newer reply, unless Chaport already told of it since the last answer.
+        if (replyBaseline !== undefined && at !== null && at !== replyBaseline && lastChaportSignal < baselineAt) {
+          toldWhileClosed++;
+          replyArrived();
+        }
+        replyBaseline = at;
+        baselineAt = askedAt;
+      }, () => {})
+      .then(next);
   }
 
   function onReady(): void {
@@ -104,6 +183,7 @@ export function createChat(deps: ChatDeps): Chat {
     clearTimeout(readyTimer);
     patch({ status: 'ready' });
     onStateChange();
+    pollReplies();
     if (openWhenReady) {
       openWhenReady = false;
       api()?.open?.();
@@ -119,20 +199,21 @@ export function createChat(deps: ChatDeps): Chat {
     const previous = lastState;
     lastState = state;
     if (state === 'expanded') {
+      toldWhileClosed = 0;
       patch({ expanded: true, unread: 0 });
+      pollReplies();
       return;
     }
     patch({ expanded: false });
     if (state === 'collapsed') {
-      if (previous === 'expanded') policy.chatClosed();
+      if (previous === 'expanded') {
+        policy.chatClosed();
+        pollReplies();
+      }
       return;
     }
-    // unreadMessage or semiExpanded: an agent's reply arrived while the window was closed.
-    rememberConversation();
-    const reopen = policy.shouldReopen();
-    if (reopen) chaport.open?.();
-    else patch({ unread: $state.get().unread + 1 });
-    deps.onMessage(reopen);
+    // unreadMessage or semiExpanded (unverified values: see shared/chaport-protocol.md): a reply while closed.
+    chaportSignal(1);
   }
 
   function load(): void {
@@ -163,7 +244,13 @@ export function createChat(deps: ChatDeps): Chat {
     createdGlobals ||= !!script;
     chaport.on('ready', onReady);
     chaport.on('widget.stateChange', onStateChange);
-    chaport.on('chat.started', () => !destroyed && rememberConversation());
+    chaport.on('chat.started', () => {
+      if (destroyed) return;
+      rememberConversation();
+      pollReplies();
+    });
+    // Chaport's mobile bridge reports unread replies this way; its web widget may too.
+    chaport.on('chat.unreadChange', (payload) => chaportSignal(Number((payload as { count?: unknown } | undefined)?.count) || 0));
     // Chaport already running on the page (the real API, not a stub): it will not say `ready` again.
     if (!script && chaport.getWidgetState) onReady();
     else readyTimer = setTimeout(() => fail(`Chaport did not become ready within ${channel.loadTimeoutSeconds} s (${scriptUrl})`), channel.loadTimeoutSeconds * 1000);
@@ -202,6 +289,8 @@ export function createChat(deps: ChatDeps): Chat {
       if (destroyed) return;
       destroyed = true;
       clearTimeout(readyTimer);
+      clearTimeout(replyTimer);
+      replyAbort.abort();
       if (!createdGlobals) return; // the site's own Chaport: not ours to remove
       script?.remove();
       for (const node of win.document.querySelectorAll('.chaport-container')) node.remove();

@@ -44,23 +44,11 @@ input,textarea{width:100%;padding:10px 12px;border:1px solid #6e7781;border-radi
 @media (prefers-reduced-motion:reduce){.spinner{animation:none}}
 `;
 
-/** Black or white, whichever reads better on `hex` (WCAG relative luminance). */
-export function readableOn(hex: string): string {
-  const value = hex.length === 4 ? hex.replace(/[0-9a-f]/gi, '$&$&').slice(1) : hex.slice(1, 7);
-  const [r, g, b] = [0, 2, 4].map((i) => {
-    const channel = parseInt(value.slice(i, i + 2), 16) / 255;
-    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  // Contrast with white is 1.05/(L+0.05); with black (L+0.05)/0.05. Pick the larger.
-  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#fff' : '#000';
-}
-
 /** The stylesheet for one widget: the base plus its theme. Colours come validated by the shared schema. */
-export function widgetCss({ color, position, zIndex }: { color: string; position: 'left' | 'right'; zIndex: number }): string {
+export function widgetCss({ color, textColor = '#fff', position, zIndex }: { color: string; textColor?: string | undefined; position: 'left' | 'right'; zIndex: number }): string {
   const side = position === 'left' ? 'left' : 'right';
   return `${base}
-.ow{--a:${color};--o:${readableOn(color)}}
+.ow{--a:${color};--o:${textColor}}
 .launcher,.panel{${side}:20px;z-index:${zIndex}}
 .badge{${side === 'left' ? 'right' : 'left'}:-4px}`;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../src/server/log.ts';
+import { findStaffByEmail, hashPassword } from '../src/server/staff/staff.ts';
 import { startStack } from './stack.ts';
 
 /**
@@ -25,10 +26,24 @@ const stack = await startStack({
   ...(appId && token ? { realChaport: { appId, token } } : {}),
 });
 
+// Someone to sign in as at /desk: Anna, an admin who answers as the Chaport operator Anna.
+const DESK_LOGIN = { email: 'anna@acme.example', password: 'demo-password' };
+if (!(await stack.db.read((q) => findStaffByEmail(q, DESK_LOGIN.email))))
+  await stack.db.write('staff.create', {
+    email: DESK_LOGIN.email,
+    name: 'Anna',
+    role: 'admin',
+    groups: [],
+    channels: ['online_chat', 'email'],
+    passwordHash: await hashPassword(DESK_LOGIN.password),
+    chaport: appId && token ? { mapping: 'create', operatorId: null } : { mapping: 'operator', operatorId: 'op-anna' },
+  });
+
 console.log(`
 omniwidget demo is running${appId && token ? ' (real Chaport)' : ' (offline, with the Chaport sandbox)'}
 
   Demo site         ${stack.site}/
+  Agent desk        ${stack.api}/desk   (sign in as ${DESK_LOGIN.email} / ${DESK_LOGIN.password})
   Operator console  ${stack.sandbox}/console
   Helpdesk API      ${stack.api}/v1/widgets/acme/config
   Configuration     ${stack.configPath}

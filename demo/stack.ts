@@ -196,6 +196,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.jobs ? { jobs: options.jobs } : {}),
       ...(options.trustProxy ? { trustProxy: true } : {}),
       scriptPath: join(root, 'dist', 'omniwidget.js'),
+      deskDir: join(root, 'dist', 'desk'),
       log,
       ...(options.presence ? { presence: options.presence } : {}),
       ...(options.limits !== undefined ? { limits: options.limits } : {}),

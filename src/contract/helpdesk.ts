@@ -173,6 +173,8 @@ export const conversationSchema = v.object({
   assignee: unknownOr(v.string()),
   widgetId: unknownOr(v.string()),
   subject: v.string(),
+  /** Who the conversation is with, across conversations: `chaport:<visitor id>` or `email:<address>`. */
+  visitorKey: v.string(),
   visitor: visitorSnapshotSchema,
   startPage: unknownOr(v.string()),
   createdAt: v.string(),
@@ -204,6 +206,8 @@ export const conversationQuerySchema = v.object({
   channel: v.optional(v.picklist(CHANNELS, 'must be "online_chat" or "email"')),
   status: v.optional(v.picklist(STATUSES, `must be one of: ${STATUSES.join(', ')}`)),
   group: v.optional(slug('group')),
+  /** The conversations of one visitor (their `visitorKey`): the desk's "recent cases". */
+  visitor: v.optional(v.pipe(v.string(), v.maxLength(300))),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'must be a number from 1 to 200'), v.transform(Number), v.minValue(1, 'must be at least 1'), v.maxValue(200, 'must be at most 200')), '50'),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });

@@ -19,6 +19,7 @@ import { requireAdmin, type AuthEnv } from './http/auth.ts';
 import { integrationRoutes } from './chaport/routes.ts';
 import { conversationStream, type ConversationStream } from './conversations/stream.ts';
 import { staffRoutes } from './staff/routes.ts';
+import { deskRoutes } from './desk/serve.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { deliveryRoutes } from './outbound/routes.ts';
@@ -57,6 +58,8 @@ export interface ApiOptions {
   chaport?: ChaportIntegration;
   /** For `/v1/openapi.json`. */
   version?: string;
+  /** The built agent desk (`dist/desk`), served at `/desk`. */
+  deskDir?: string;
   /** The desk's live stream (one per server, so draining can end its connections). */
   stream?: ConversationStream;
   now?: () => number;
@@ -179,6 +182,7 @@ export function createApi(options: ApiOptions): Hono {
   app.route('/v1/jobs', guarded(jobRoutes(db), requireAdmin));
   app.route('/v1/webhooks', guarded(deliveryRoutes(db), requireAdmin));
   app.route('/v1/integrations', guarded(integrationRoutes({ config: widgets, ...(chaport ? { chaport } : {}) }), requireAdmin));
+  if (options.deskDir) app.route('/', deskRoutes({ dir: options.deskDir, config: widgets, version: options.version ?? '0', auth, db, chaport }));
 
   app.notFound((c) => sendError(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

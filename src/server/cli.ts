@@ -158,6 +158,7 @@ async function main(argv: string[]): Promise<void> {
       trustProxy: values['trust-proxy'] ?? false,
       // Built layout: dist/server/cli.js beside dist/omniwidget.js.
       scriptPath: values.script ?? env.OMNIWIDGET_SCRIPT ?? fileURLToPath(new URL('../omniwidget.js', import.meta.url)),
+      deskDir: fileURLToPath(new URL('../desk', import.meta.url)),
       version: typeof __OMNIWIDGET_VERSION__ === 'string' ? __OMNIWIDGET_VERSION__ : 'dev',
       log,
     });

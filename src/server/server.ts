@@ -21,6 +21,8 @@ export interface HelpdeskOptions {
   database: { url?: string | undefined; file?: string | undefined };
   /** The built script-tag bundle, served at `/omniwidget.js`. */
   scriptPath?: string;
+  /** The built agent desk (`dist/desk`), served at `/desk`. */
+  deskDir?: string;
   /** Presence settings; `refreshMs` is at most one Chaport call per account per interval, across all instances. */
   presence?: Omit<PresenceOptions, 'log' | 'coordinator'>;
   limits?: PublicWriteLimits | false;
@@ -96,6 +98,7 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     now,
     ...(options.version ? { version: options.version } : {}),
     ...(options.scriptPath ? { widgetScriptPath: options.scriptPath } : {}),
+    ...(options.deskDir ? { deskDir: options.deskDir } : {}),
   });
   return {
     app,

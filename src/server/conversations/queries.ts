@@ -8,6 +8,7 @@ export interface ConversationFilter {
   channel?: ConversationChannel | undefined;
   status?: ConversationStatus | undefined;
   group?: string | undefined;
+  visitor?: string | undefined;
   limit: number;
   cursor?: string | undefined;
   /** What the caller may see (an agent: their channels and groups); all when omitted. */
@@ -30,6 +31,7 @@ export async function listConversations(q: Queryable, filter: ConversationFilter
   if (filter.channel) where.push('channel = ?') && params.push(filter.channel);
   if (filter.status) where.push('status = ?') && params.push(filter.status);
   if (filter.group) where.push('group_id = ?') && params.push(filter.group);
+  if (filter.visitor) where.push('visitor_key = ?') && params.push(filter.visitor);
   if (filter.visibleTo) {
     const { channels, groups } = filter.visibleTo;
     where.push(channels.length ? `channel IN (${channels.map(() => '?').join(', ')})` : '1 = 0') && params.push(...channels);

@@ -59,6 +59,7 @@ export function conversationView(row: ConversationRow): Conversation {
     assignee: row.assignee,
     widgetId: row.widget_id,
     subject: row.subject,
+    visitorKey: row.visitor_key,
     visitor: JSON.parse(row.visitor) as VisitorSnapshot,
     startPage: row.start_page,
     createdAt: iso(row.created_at)!,

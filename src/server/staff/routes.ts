@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { CHANNELS } from '../../contract/helpdesk.ts';
 import { formatIssues, issuePath } from '../../contract/index.ts';
@@ -112,7 +112,11 @@ export function staffRoutes({ db, config, limiter, trustProxy, now = Date.now }:
     c.header('Cache-Control', 'no-store');
     return c.json({ staff: staffView(row), csrfToken: csrf }, 201);
   });
-  session.get('/', auth, (c) => {
+  // Who am I: `{"staff": null}` when nobody is signed in — asking is not an error (the desk asks before signing in).
+  session.get('/', async (c, next) => {
+    if (!c.req.header('Authorization') && !getCookie(c, SESSION_COOKIE)) return c.json({ staff: null }, 200, { 'Cache-Control': 'no-store' });
+    return auth(c, next);
+  }, (c) => {
     const principal = c.var.principal;
     c.header('Cache-Control', 'no-store');
     if (principal.kind !== 'staff') return c.json({ staff: null, token: principal.token.name });

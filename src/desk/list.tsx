@@ -1,0 +1,94 @@
+import { useStore } from '@nanostores/preact';
+import type { Conversation } from '../contract/helpdesk.ts';
+import { $cases, $filters, $live, $selected, $view, loadLists, open, waiting, type View } from './state.ts';
+import { ago, channelName, groupName, visitorName } from './format.ts';
+
+function Item({ conversation }: { conversation: Conversation }) {
+  const selected = useStore($selected) === conversation.id;
+  const last = conversation.lastMessage;
+  return (
+    <li>
+      <button type="button" data-id={conversation.id} class={`item${conversation.unanswered ? ' unanswered' : ''}`} aria-current={selected ? 'true' : undefined} onClick={() => void open(conversation.id)}>
+        <span class="line">
+          <span class="who">{visitorName(conversation)}</span>
+          <time dateTime={conversation.lastActivityAt}>{ago(conversation.lastActivityAt)}</time>
+        </span>
+        <span class="subject">{conversation.subject}</span>
+        {last && <span class="preview">{last.author === 'visitor' ? '' : 'Reply: '}{last.text}</span>}
+        <span class="tags">
+          <span class={`tag ${conversation.channel}`}>{channelName(conversation.channel)}</span>
+          <span class="tag">{groupName(conversation.group)}</span>
+          {conversation.phase === 'case' && <span class="tag">{conversation.status}</span>}
+          {conversation.unanswered > 0 && <span class="count" aria-label={`${conversation.unanswered} waiting`}>{conversation.unanswered}</span>}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+export function ConversationList() {
+  const view = useStore($view);
+  const live = useStore($live);
+  const cases = useStore($cases);
+  const filters = useStore($filters);
+  const list = view === 'live' ? live : cases;
+  const tab = (id: View, label: string, count: number) => (
+    <button type="button" role="tab" id={`tab-${id}`} aria-selected={view === id} aria-controls="conversation-list" tabIndex={view === id ? 0 : -1} onClick={() => $view.set(id)}>
+      {label} <span class="count-plain">{count}</span>
+    </button>
+  );
+  return (
+    <section class="list-pane" aria-label="Conversations">
+      <div role="tablist" aria-label="Which conversations" class="tabs">
+        {tab('live', 'Live chats', live.length)}
+        {tab('cases', 'Cases', cases.length)}
+      </div>
+      {view === 'cases' && (
+        <div class="filters">
+          <label>
+            Channel
+            <select
+              value={filters.channel}
+              onChange={(event) => {
+                $filters.setKey('channel', event.currentTarget.value as typeof filters.channel);
+                void loadLists();
+              }}
+            >
+              <option value="">All</option>
+              <option value="online_chat">Online chat</option>
+              <option value="email">E-mail</option>
+            </select>
+          </label>
+          <label>
+            Status
+            <select
+              value={filters.status}
+              onChange={(event) => {
+                $filters.setKey('status', event.currentTarget.value as typeof filters.status);
+                void loadLists();
+              }}
+            >
+              <option value="">All</option>
+              <option value="open">Open</option>
+              <option value="pending">Pending</option>
+              <option value="resolved">Resolved</option>
+              <option value="snoozed">Snoozed</option>
+            </select>
+          </label>
+        </div>
+      )}
+      <div id="conversation-list" role="tabpanel" aria-labelledby={`tab-${view}`}>
+        {view === 'live' && live.length > 0 && <p class="muted small">{waiting(live)} waiting for an answer. Keys: j / k to move, Enter to open.</p>}
+        {list.length === 0 ? (
+          <p class="empty">{view === 'live' ? 'No live chats right now. New ones appear here at once.' : 'No cases match.'}</p>
+        ) : (
+          <ul class="conversations">
+            {list.map((conversation) => (
+              <Item key={conversation.id} conversation={conversation} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -410,6 +411,35 @@ describe('agents answer from the helpdesk', () => {
     expect(retry.status).toBe(409);
     // An API token cannot reply: replies are sent as a person.
     expect((await api(`/v1/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'as a machine' }) })).status).toBe(403);
+  });
+
+  it("pushes an agent's desk status to their Chaport operator only when syncAgentStatus is on", async () => {
+    const anna = await signIn('anna@acme.example');
+    const setStatus = async (status: 'online' | 'away') => {
+      const response = await fetch(`${stack.api}/v1/session/status`, { method: 'PUT', headers: { Cookie: anna.cookie, 'X-CSRF-Token': anna.csrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ status }) });
+      expect(response.status).toBe(200);
+      expect((await response.json()).status).toBe(status);
+    };
+    const pushes = () => stack.chaport.state.restCalls.get('POST /api/v1/operators/op-anna/status') ?? 0;
+    const annaInChaport = () => stack.chaport.state.operators(APP).find((operator) => operator.id === 'op-anna')?.status;
+    stack.chaport.state.setOperatorStatus(APP, 'op-anna', 'offline');
+    await setStatus('online'); // off by default: Chaport is not told
+    const file = JSON.parse(readFileSync(stack.configPath, 'utf8'));
+    try {
+      writeFileSync(stack.configPath, JSON.stringify({ ...file, helpdesk: { ...file.helpdesk, chaport: { ...file.helpdesk.chaport, syncAgentStatus: true } } }));
+      expect(stack.helpdesk.reload()).toMatchObject({ ok: true });
+      await setStatus('away');
+      await setStatus('online');
+      await expect.poll(pushes, { timeout: 10_000 }).toBe(2); // jobs run in order: an earlier push would have come first
+      expect(annaInChaport()).toBe('online');
+      await setStatus('away');
+      await expect.poll(annaInChaport, { timeout: 10_000 }).toBe('offline');
+      expect(pushes()).toBe(3);
+    } finally {
+      writeFileSync(stack.configPath, JSON.stringify(file));
+      expect(stack.helpdesk.reload()).toMatchObject({ ok: true });
+      stack.chaport.state.setOperatorStatus(APP, 'op-anna', 'online');
+    }
   });
 
   it('streams changes to the desk within a second, and resumes from Last-Event-ID', async () => {

@@ -4,6 +4,8 @@ import type { Deliver, SerializedError, WriteExecutor, WriteRequest, WriteResult
 import { describeSqliteError, isUnavailable, openConnection, queryable, statementCache } from './connection.ts';
 
 const MAX_BATCH = 512;
+/** Jobs' writes commit in smaller batches, so a request's write never waits behind much background work. */
+const MAX_BACKGROUND_BATCH = 32;
 
 export function serializeSqliteError(error: unknown): SerializedError {
   if (error instanceof CommandError) return { kind: 'command', code: error.code, message: error.message, details: error.details };
@@ -19,7 +21,7 @@ export function serializeSqliteError(error: unknown): SerializedError {
 export function sqliteExecutor(file: string, deliver: Deliver): WriteExecutor {
   const db = openConnection(file);
   const base = queryable(db, statementCache(db));
-  const queue: WriteRequest[] = [];
+  let queue: WriteRequest[] = [];
   let running = false;
   let idle: (() => void) | undefined;
 
@@ -75,10 +77,20 @@ export function sqliteExecutor(file: string, deliver: Deliver): WriteExecutor {
     deliver(results, events);
   }
 
+  /** Requests' writes first (a client waits on each), all together; jobs' writes when none wait. */
+  function nextBatch(): WriteRequest[] {
+    const interactive: WriteRequest[] = [];
+    const rest: WriteRequest[] = [];
+    for (const write of queue) (write.lane !== 'background' && interactive.length < MAX_BATCH ? interactive : rest).push(write);
+    if (!interactive.length) return queue.splice(0, MAX_BACKGROUND_BATCH);
+    queue = rest;
+    return interactive;
+  }
+
   async function drain(): Promise<void> {
     if (running) return;
     running = true;
-    while (queue.length) await commitBatch(queue.splice(0, MAX_BATCH));
+    while (queue.length) await commitBatch(nextBatch());
     running = false;
     idle?.();
   }

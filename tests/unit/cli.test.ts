@@ -9,6 +9,7 @@ import { createChaportSandbox } from '../../demo/chaport-sandbox/app.ts';
 import { DEMO_APP_ID, DEMO_TOKEN, defaultAccounts } from '../../demo/stack.ts';
 import { listen } from '../../src/server/http/listen.ts';
 import { openDatabase } from '../../src/server/storage/open.ts';
+import { hashPassword } from '../../src/server/staff/staff.ts';
 import { BACKENDS, testDatabase, type TestDatabaseTarget } from '../support/databases.ts';
 
 /** The built server's command line, as deployed: `node dist/server/cli.js --config widgets.json`. */
@@ -245,6 +246,55 @@ describe('omniwidget-server and Chaport webhooks', () => {
         }
       };
       await expect.poll(count, { timeout: 30_000, interval: 500 }).toBe(10);
+      second.child.kill('SIGTERM');
+      await second.exited;
+    } finally {
+      await upstream.close();
+    }
+  }, 60_000);
+});
+
+describe('omniwidget-server and agent replies', () => {
+  it("sends a reply accepted before a kill -9 after the restart, exactly once, as the agent's operator", async () => {
+    const sandbox = createChaportSandbox(defaultAccounts());
+    const upstream = await listen(sandbox.app, { limits: { maxConnectionsPerIp: 0 } });
+    const replies = join(dir, 'replies.json');
+    writeFileSync(replies, JSON.stringify({ widgets: [{ id: 'acme', allowedOrigins: ['*'], channels: [{ id: 'mail', type: 'email' }] }], helpdesk: { publicUrl: 'http://127.0.0.1:1', chaport: { apiUrl: `${upstream.url}/api/v1`, reconcileMinutes: 1440 } } }));
+    const database = join(dir, 'replies.sqlite');
+    const env = { CHAPORT_API_TOKEN: DEMO_TOKEN };
+    const password = 'a reply test password';
+    const seed = await openDatabase({ file: database });
+    await seed.write('staff.create', { email: 'anna@acme.example', name: 'Anna', role: 'agent', groups: [], channels: ['online_chat'], passwordHash: await hashPassword(password), chaport: { mapping: 'operator', operatorId: 'op-anna' } });
+    await seed.close();
+    const operatorMessages = () => sandbox.state.chatsOf(DEMO_APP_ID, 'replied').flatMap((chat) => chat.events).filter((event) => event.type === 'operator-message');
+    try {
+      const first = await startWith(replies, ['--db', database], env);
+      await expect.poll(() => sandbox.state.restCalls.get('POST /api/v1/events/subscriptions') ?? 0, { timeout: 10_000 }).toBe(4);
+      const secret = /webhooks\/([0-9a-f]{64})\//.exec(JSON.stringify((await (await fetch(`${upstream.url}/api/v1/events/subscriptions`, { headers: { Authorization: `Bearer ${DEMO_TOKEN}` } })).json()).result))![1];
+      sandbox.state.visitorMessage(DEMO_APP_ID, 'replied', 'Is anyone there?');
+      await fetch(`${first.url}/v1/chaport/webhooks/${secret}/chat.newEvent.visitorMessage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ link: '', extras: { visitorId: 'replied' } }) });
+      const signIn = await fetch(`${first.url}/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'anna@acme.example', password }) });
+      const session = { Cookie: signIn.headers.get('set-cookie')!.split(';')[0]!, 'X-CSRF-Token': ((await signIn.json()) as { csrfToken: string }).csrfToken };
+      const live = async (url: string) => ((await (await fetch(`${url}/v1/conversations?view=live`, { headers: session })).json()) as { conversations: { id: string }[] }).conversations;
+      await expect.poll(async () => (await live(first.url)).length, { timeout: 10_000 }).toBe(1);
+      const [conversation] = await live(first.url);
+      // Chaport is down: the reply is stored and shown as sending, and cannot go out yet.
+      sandbox.controls.restFailure = 503;
+      const reply = await fetch(`${first.url}/v1/conversations/${conversation!.id}/messages`, { method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'Yes — here to help.' }) });
+      expect(reply.status).toBe(201);
+      const { id } = (await reply.json()) as { id: string };
+      await expect.poll(() => first.output().includes('chaport.sendReply'), { timeout: 10_000 }).toBe(true);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      running.splice(running.indexOf(first), 1);
+      sandbox.controls.restFailure = null;
+
+      const second = await startWith(replies, ['--db', database], env);
+      await expect.poll(() => operatorMessages().length, { timeout: 30_000, interval: 200 }).toBe(1);
+      expect(operatorMessages()[0]).toMatchObject({ params: { text: 'Yes — here to help.', operatorId: 'op-anna' } });
+      const delivery = async () => ((await (await fetch(`${second.url}/v1/conversations/${conversation!.id}`, { headers: session })).json()) as { messages: { id: string; delivery: string | null }[] }).messages.find((message) => message.id === id)?.delivery;
+      await expect.poll(delivery, { timeout: 10_000 }).toBe('sent');
+      expect(operatorMessages()).toHaveLength(1);
       second.child.kill('SIGTERM');
       await second.exited;
     } finally {

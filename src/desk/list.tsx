@@ -1,6 +1,6 @@
 import { useStore } from '@nanostores/preact';
 import type { Conversation } from '../contract/helpdesk.ts';
-import { $cases, $filters, $live, $selected, $view, loadLists, open, waiting, type View } from './state.ts';
+import { $cases, $filters, $live, $selected, $view, loadLists, open, waiting, type Filters, type View } from './state.ts';
 import { ago, channelName, groupName, visitorName } from './format.ts';
 
 function Item({ conversation }: { conversation: Conversation }) {
@@ -26,11 +26,34 @@ function Item({ conversation }: { conversation: Conversation }) {
   );
 }
 
+/** One filter of the case list: changing it reloads the list. */
+function Filter<K extends keyof Filters>({ label, name, options }: { label: string; name: K; options: [Filters[K], string][] }) {
+  const value = useStore($filters)[name];
+  return (
+    <label>
+      {label}
+      <select
+        value={value}
+        onChange={(event) => {
+          $filters.set({ ...$filters.get(), [name]: event.currentTarget.value });
+          void loadLists();
+        }}
+      >
+        <option value="">All</option>
+        {options.map(([option, text]) => (
+          <option key={option} value={option}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function ConversationList() {
   const view = useStore($view);
   const live = useStore($live);
   const cases = useStore($cases);
-  const filters = useStore($filters);
   const list = view === 'live' ? live : cases;
   const tab = (id: View, label: string, count: number) => (
     <button type="button" role="tab" id={`tab-${id}`} aria-selected={view === id} aria-controls="conversation-list" tabIndex={view === id ? 0 : -1} onClick={() => $view.set(id)}>
@@ -45,36 +68,8 @@ export function ConversationList() {
       </div>
       {view === 'cases' && (
         <div class="filters">
-          <label>
-            Channel
-            <select
-              value={filters.channel}
-              onChange={(event) => {
-                $filters.setKey('channel', event.currentTarget.value as typeof filters.channel);
-                void loadLists();
-              }}
-            >
-              <option value="">All</option>
-              <option value="online_chat">Online chat</option>
-              <option value="email">E-mail</option>
-            </select>
-          </label>
-          <label>
-            Status
-            <select
-              value={filters.status}
-              onChange={(event) => {
-                $filters.setKey('status', event.currentTarget.value as typeof filters.status);
-                void loadLists();
-              }}
-            >
-              <option value="">All</option>
-              <option value="open">Open</option>
-              <option value="pending">Pending</option>
-              <option value="resolved">Resolved</option>
-              <option value="snoozed">Snoozed</option>
-            </select>
-          </label>
+          <Filter label="Channel" name="channel" options={[['online_chat', 'Online chat'], ['email', 'E-mail']]} />
+          <Filter label="Status" name="status" options={[['open', 'Open'], ['pending', 'Pending'], ['resolved', 'Resolved'], ['snoozed', 'Snoozed']]} />
         </div>
       )}
       <div id="conversation-list" role="tabpanel" aria-labelledby={`tab-${view}`}>

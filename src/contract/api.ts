@@ -105,4 +105,4 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const errorBodySchema = v.object({
   error: v.object({ code: v.string(), message: v.string(), field: v.optional(v.string()) }),
 });
-export type ErrorBody = { error: { code: ErrorCode; message: string; field?: string } };
+export type ErrorBody = { error: { code: ErrorCode; message: string; field?: string; issues?: { field: string; message: string }[] } };

@@ -20,6 +20,9 @@ import { integrationRoutes } from './chaport/routes.ts';
 import { conversationStream, type ConversationStream } from './conversations/stream.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { deskRoutes } from './desk/serve.ts';
+import { isPreviewId, previewEntry, previewPages } from './settings/preview.ts';
+import { settingsRoutes } from './settings/routes.ts';
+import type { SettingsConfigSource } from './settings/source.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { deliveryRoutes } from './outbound/routes.ts';
@@ -62,6 +65,8 @@ export interface ApiOptions {
   deskDir?: string;
   /** The desk's live stream (one per server, so draining can end its connections). */
   stream?: ConversationStream;
+  /** The settings pages' API (`/v1/settings`) and the live preview: the configuration kept as versions in the database. */
+  settings?: { source: SettingsConfigSource; env: Record<string, string | undefined>; file: string | null };
   now?: () => number;
   log?: Logger;
 }
@@ -103,7 +108,8 @@ export function createApi(options: ApiOptions): Hono {
       ),
     ]);
     clearTimeout(timer);
-    const config = { ok: widgets.all().size > 0, widgets: widgets.all().size, loadedAt: new Date(widgets.loadedAt).toISOString() };
+    // Loaded (it always is once started: a bad configuration stops the start); a server set up in the browser may have none yet.
+    const config = { ok: true, widgets: widgets.all().size, loadedAt: new Date(widgets.loadedAt).toISOString() };
     const draining = !accepting();
     const ready = database.ok && config.ok && !draining;
     c.header('Cache-Control', 'no-store');
@@ -112,8 +118,11 @@ export function createApi(options: ApiOptions): Hono {
   if (options.widgetScriptPath) app.get('/omniwidget.js', serveWidgetScript(options.widgetScriptPath));
 
   const api = new Hono<Env>();
+  const settings = options.settings;
   api.use('/:id/*', async (c, next) => {
-    const widget = widgets.get(c.req.param('id'));
+    const id = c.req.param('id');
+    // A settings page's live preview is served like a widget (see settings/preview.ts).
+    const widget = widgets.get(id) ?? (settings && isPreviewId(id) ? await previewEntry(db, id, settings.env, now()) : undefined);
     if (!widget) {
       // Readable by any page, so the SDK can tell "unknown widget" apart from a network failure.
       c.header('Access-Control-Allow-Origin', '*');
@@ -142,6 +151,7 @@ export function createApi(options: ApiOptions): Hono {
       const origin = c.req.header('Origin');
       if (origin && !originAllowed(c.var.widget.config, origin))
         throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for widget "${c.var.widget.config.id}"`);
+      if (isPreviewId(c.var.widget.config.id)) throw new ApiError(403, 'forbidden', 'This is a preview: its messages are not sent');
       return next();
     },
     limits
@@ -182,6 +192,10 @@ export function createApi(options: ApiOptions): Hono {
   app.route('/v1/jobs', guarded(jobRoutes(db), requireAdmin));
   app.route('/v1/webhooks', guarded(deliveryRoutes(db), requireAdmin));
   app.route('/v1/integrations', guarded(integrationRoutes({ config: widgets, ...(chaport ? { chaport } : {}) }), requireAdmin));
+  if (settings) {
+    app.route('/v1/settings', guarded(settingsRoutes({ settings: settings.source, db, env: settings.env, file: settings.file, now }), requireAdmin));
+    app.route('/', previewPages());
+  }
   if (options.deskDir) app.route('/', deskRoutes({ dir: options.deskDir, config: widgets, version: options.version ?? '0', auth, db, chaport }));
 
   app.notFound((c) => sendError(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));

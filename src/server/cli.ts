@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PUBLIC_WRITE_LIMITS } from './app.ts';
@@ -11,19 +12,22 @@ import { StorageOpenError } from './storage/database.ts';
 import { openDatabase } from './storage/open.ts';
 import { PASSWORD_RULE, generatePassword, hashPassword, passwordAcceptable } from './staff/staff.ts';
 import { listTokens, newToken } from './staff/tokens.ts';
+import { currentSettings } from './settings/commands.ts';
 
 declare const __OMNIWIDGET_VERSION__: string;
 
 const USAGE = `Usage:
-  omniwidget-server --config widgets.json [options]     run the helpdesk API
+  omniwidget-server [--config widgets.json] [options]   run the helpdesk API
   omniwidget-server backup --to FILE [--db FILE]         copy the SQLite database while the server runs
   omniwidget-server token create --name NAME             an API token for the agent API, shown once
   omniwidget-server token list | token revoke --id ID    the tokens, by name and last use; revoke one
   omniwidget-server admin create --email E --name N      the first admin of the desk (password printed once,
                                                           or read from stdin with --password-stdin)
+  omniwidget-server settings export [--to FILE]          the settings in force, as a configuration file
 
 Options:
-  --config FILE     the widgets' configuration (OMNIWIDGET_CONFIG)
+  --config FILE     a configuration file (OMNIWIDGET_CONFIG): in force whenever its content changes;
+                    without one, the settings are made in the browser (/desk, Settings)
   --port N          port to listen on, 0 for any free one (PORT; default 8081)
   --host ADDRESS    address to listen on (HOST; default 127.0.0.1)
   --db FILE         the SQLite database (OMNIWIDGET_DB; default ./data/omniwidget.sqlite);
@@ -108,8 +112,8 @@ async function main(argv: string[]): Promise<void> {
   if (positionals[0] === 'admin') return adminCommand(positionals[1], values, { url: env.DATABASE_URL || undefined, file: dbFile });
   if (positionals.length) fail(`unknown command "${positionals[0]}" (see --help)`);
 
-  const configPath = values.config ?? env.OMNIWIDGET_CONFIG;
-  if (!configPath) fail('No configuration: pass --config <file> or set OMNIWIDGET_CONFIG');
+  if (positionals[0] === 'settings') return settingsCommand(positionals[1], values, { url: env.DATABASE_URL || undefined, file: dbFile });
+  const configPath = values.config || env.OMNIWIDGET_CONFIG || undefined;
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const portNumber = port(values.port ?? env.PORT ?? '8081', values.port !== undefined ? '--port' : 'PORT');
   const refreshSeconds = positive(env.OMNIWIDGET_PRESENCE_REFRESH_SECONDS ?? '15', 'OMNIWIDGET_PRESENCE_REFRESH_SECONDS');
@@ -208,6 +212,28 @@ async function tokenCommand(action: string | undefined, values: { name?: string 
         process.stdout.write(`${info.id}\t${info.name}\tcreated ${info.createdAt}\tlast used ${info.lastUsedAt ?? 'never'}${info.revokedAt ? `\trevoked ${info.revokedAt}` : ''}\n`);
     } else if (!(await db.write('tokens.revoke', { id: values.id! }))) fail(`no active token ${values.id}`);
     else process.stdout.write(`revoked ${values.id}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `settings export`: the settings in force, as a configuration file (for git, or another server). */
+async function settingsCommand(action: string | undefined, values: { to?: string | undefined }, database: { url?: string | undefined; file?: string | undefined }): Promise<void> {
+  if (action !== 'export') fail('settings needs export (see --help)');
+  let db;
+  try {
+    db = await openDatabase({ ...database, shareFile: true });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  try {
+    const row = await db.read((q) => currentSettings(q));
+    if (!row) fail('no settings saved yet');
+    const text = `${JSON.stringify(JSON.parse(row.document), null, 2)}\n`;
+    if (values.to) {
+      writeFileSync(values.to, text);
+      process.stderr.write(`Settings version ${row.id} written to ${values.to}\n`);
+    } else process.stdout.write(text);
   } finally {
     await db.close();
   }

@@ -1,5 +1,4 @@
 import { DEFAULT_PUBLIC_WRITE_LIMITS, createApi, type PublicWriteLimits } from './app.ts';
-import { fileConfigSource, type ConfigSource } from './config/source.ts';
 import { memoryRateLimiter, sharedRateLimiter } from './http/rate-limit.ts';
 import { listen, type ConnectionLimits, type RunningServer } from './http/listen.ts';
 import { createChaportIntegration, type ChaportIntegration } from './chaport/integration.ts';
@@ -13,10 +12,14 @@ import { databaseCoordinator } from './presence/commands.ts';
 import { createPresenceService, type PresenceOptions, type PresenceService } from './presence/service.ts';
 import { thisInstance, type InstanceInfo } from './storage/instance.ts';
 import { openDatabase, type AppDatabase } from './storage/open.ts';
+import { prepareSettings, type SettingsConfigSource } from './settings/source.ts';
 
 export interface HelpdeskOptions {
-  /** The widgets' configuration file (`--config`, `OMNIWIDGET_CONFIG`). */
-  configPath: string;
+  /**
+   * The configuration file (`--config`, `OMNIWIDGET_CONFIG`): made the current settings whenever its content changed
+   * since it was last read. Optional: without it the settings come from the database (the settings pages).
+   */
+  configPath?: string | undefined;
   /** `postgres://…` (DATABASE_URL) for several instances; otherwise the SQLite `file`. */
   database: { url?: string | undefined; file?: string | undefined };
   /** The built script-tag bundle, served at `/omniwidget.js`. */
@@ -46,13 +49,13 @@ const PERIODIC_JOBS = ['maintenance', 'chaport.connect', 'chaport.reconcile', 'c
 export interface Helpdesk {
   app: Hono;
   db: AppDatabase;
-  widgets: ConfigSource;
+  widgets: SettingsConfigSource;
   presence: PresenceService;
   jobs: JobRunner;
   chaport: ChaportIntegration;
   instance: InstanceInfo;
-  /** Reads the configuration file again; a bad file is refused and the current configuration stays. */
-  reload(): { ok: true; widgets: string[] } | { ok: false; error: string };
+  /** Reads the configuration file again (in force if it changed); a bad file is refused and the current configuration stays. */
+  reload(): Promise<{ ok: true; widgets: string[] } | { ok: false; error: string }>;
   /** Starts the background work (after the HTTP server is up: a start that fails runs none of it). */
   startJobs(): Promise<void>;
   /** From now on `/readyz` answers 503 "draining", so load balancers send traffic elsewhere. */
@@ -67,10 +70,17 @@ export interface Helpdesk {
  */
 export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk> {
   const log = options.log ?? silentLogger;
-  const widgets = fileConfigSource(options.configPath, options.env ?? process.env);
+  const settings = prepareSettings({ file: options.configPath, env: options.env ?? process.env });
   const now = options.now ?? Date.now;
   const instance = thisInstance(now);
   const db = await openDatabase({ ...options.database, instance, now });
+  let widgets: SettingsConfigSource;
+  try {
+    widgets = await settings.open(db, log, now);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const shared = db.dialect === 'postgres';
   const presence = createPresenceService({ refreshMs: 15_000, now, ...options.presence, log, ...(shared ? { coordinator: databaseCoordinator(db) } : {}) });
   const chaport = createChaportIntegration({ db, config: widgets, log, now, ...(options.fetch ? { fetch: options.fetch } : {}) });
@@ -99,6 +109,7 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     ...(options.version ? { version: options.version } : {}),
     ...(options.scriptPath ? { widgetScriptPath: options.scriptPath } : {}),
     ...(options.deskDir ? { deskDir: options.deskDir } : {}),
+    settings: { source: widgets, env: options.env ?? process.env, file: options.configPath ?? null },
   });
   return {
     app,
@@ -108,9 +119,9 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
     jobs,
     chaport,
     instance,
-    reload() {
+    async reload() {
       try {
-        const registry = widgets.reload().widgets;
+        const registry = (await widgets.reload()).widgets;
         log.info('config.reloaded', { widgets: [...registry.keys()] });
         return { ok: true, widgets: [...registry.keys()] };
       } catch (error) {
@@ -131,6 +142,7 @@ export async function createHelpdesk(options: HelpdeskOptions): Promise<Helpdesk
       accepting = false;
       stream.closeAll();
       await jobs.stop(timeoutMs);
+      widgets.close();
       await db.close();
     },
   };

@@ -171,11 +171,11 @@ test.describe('the desk for everyone', () => {
   }
 
   /** Switches where Chaport's visitor data shows (the integration setting), by rewriting the file and reloading it. */
-  function setPanelMode(stack: Stack, panel: 'integrations' | 'info'): void {
+  async function setPanelMode(stack: Stack, panel: 'integrations' | 'info'): Promise<void> {
     const file = JSON.parse(readFileSync(stack.configPath, 'utf8'));
     file.helpdesk.chaport.panel = panel;
     writeFileSync(stack.configPath, JSON.stringify(file));
-    expect(stack.helpdesk.reload()).toMatchObject({ ok: true });
+    expect(await stack.helpdesk.reload()).toMatchObject({ ok: true });
   }
 
   for (const viewport of [
@@ -199,7 +199,7 @@ test.describe('the desk for everyone', () => {
       expect(await fits()).toBe(true);
       try {
         for (const mode of ['integrations', 'info'] as const) {
-          setPanelMode(stack, mode);
+          await setPanelMode(stack, mode);
           await desk.reload();
           await itemFor(desk, word).click();
           await expect(desk.locator('#thread-title')).toContainText('Accessibility check');
@@ -222,7 +222,7 @@ test.describe('the desk for everyone', () => {
           }
         }
       } finally {
-        setPanelMode(stack, 'integrations');
+        await setPanelMode(stack, 'integrations');
         await context.close();
       }
     });

@@ -10,6 +10,8 @@ import { createChaportSandbox, type ChaportSandbox } from '../../demo/chaport-sa
 import { DEMO_APP_ID, DEMO_TOKEN, defaultAccounts } from '../../demo/stack.ts';
 import { listen, type RunningServer } from '../../src/server/http/listen.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { hashPassword } from '../../src/server/staff/staff.ts';
+import { openDatabase } from '../../src/server/storage/open.ts';
 
 /**
  * Three instances of the built server (`node dist/server/cli.js`) on one real PostgreSQL database, behind a
@@ -205,5 +207,23 @@ describe('three instances on one PostgreSQL database', () => {
     expect(new Set(delivered.filter((item) => item.type === 'conversation.completed').map((item) => item.visitor)).size).toBe(12);
     // And Chaport's chats were each closed once.
     await expect.poll(() => sandbox.state.visitors(DEMO_APP_ID).filter((visitor) => visitor.id.startsWith('cluster-')).every((visitor) => sandbox.state.chatsOf(DEMO_APP_ID, visitor.id).every((chat) => chat.stage === 'closed')), { timeout: 20_000 }).toBe(true);
+  });
+
+  it('agree on the settings: the file is imported once, and a change saved on one instance is served by all', async () => {
+    expect(await query("SELECT id FROM settings_versions WHERE source = 'file'")).toHaveLength(1);
+    const db = await openDatabase({ url: database.url });
+    try {
+      await db.write('staff.create', { email: 'owner@acme.example', name: 'Owner', role: 'admin', groups: [], channels: [], passwordHash: await hashPassword('owner password 1'), chaport: { mapping: 'none', operatorId: null } });
+    } finally {
+      await db.close();
+    }
+    const signIn = await fetch(`${proxyUrl}/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'owner@acme.example', password: 'owner password 1' }) });
+    const session = { Cookie: signIn.headers.get('set-cookie')!.split(';')[0]!, 'X-CSRF-Token': ((await signIn.json()) as { csrfToken: string }).csrfToken, 'Content-Type': 'application/json' };
+    const { version, document } = (await (await fetch(`${proxyUrl}/v1/settings`, { headers: session })).json()) as { version: number; document: { widgets: { theme?: unknown }[] } };
+    document.widgets[0]!.theme = { color: '#8250df' };
+    const saved = await fetch(`${proxyUrl}/v1/settings`, { method: 'PUT', headers: session, body: JSON.stringify({ document, baseVersion: version }) });
+    expect(saved.status).toBe(200);
+    for (const instance of instances.filter((item) => item.alive))
+      await expect.poll(async () => ((await (await fetch(`${instance.url}/v1/widgets/acme/config`)).json()) as { theme: { color: string } }).theme.color, { timeout: 10_000 }).toBe('#8250df');
   });
 });

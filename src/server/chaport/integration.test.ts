@@ -427,7 +427,7 @@ describe('agents answer from the helpdesk', () => {
     const file = JSON.parse(readFileSync(stack.configPath, 'utf8'));
     try {
       writeFileSync(stack.configPath, JSON.stringify({ ...file, helpdesk: { ...file.helpdesk, chaport: { ...file.helpdesk.chaport, syncAgentStatus: true } } }));
-      expect(stack.helpdesk.reload()).toMatchObject({ ok: true });
+      expect(await stack.helpdesk.reload()).toMatchObject({ ok: true });
       await setStatus('away');
       await setStatus('online');
       await expect.poll(pushes, { timeout: 10_000 }).toBe(2); // jobs run in order: an earlier push would have come first
@@ -437,7 +437,7 @@ describe('agents answer from the helpdesk', () => {
       expect(pushes()).toBe(3);
     } finally {
       writeFileSync(stack.configPath, JSON.stringify(file));
-      expect(stack.helpdesk.reload()).toMatchObject({ ok: true });
+      expect(await stack.helpdesk.reload()).toMatchObject({ ok: true });
       stack.chaport.state.setOperatorStatus(APP, 'op-anna', 'online');
     }
   });

@@ -58,7 +58,20 @@ describe('configuration file', () => {
         'widgets[0].channels[0].username: must be a Telegram username (5–32 letters, digits or "_", without "@")',
       ].join('\n'),
     );
-    expect(errorOf(() => parseConfigFile({ widgets: [] }, {}))).toBe('Invalid configuration:\nwidgets: needs at least one widget');
+    // The same problems one by one, for a form to show each at its field.
+    const refused = (() => {
+      try {
+        parseConfigFile(file([{ id: 'tg', type: 'telegram', username: '@x' }], { theme: { colour: '#fff' } }), {});
+      } catch (error) {
+        return error as ConfigFileError;
+      }
+    })();
+    expect(refused?.issues).toEqual([
+      { field: 'widgets[0].theme.colour', message: 'is not a known key' },
+      { field: 'widgets[0].channels[0].username', message: 'must be a Telegram username (5–32 letters, digits or "_", without "@")' },
+    ]);
+    expect(parseConfigFile({ widgets: [] }, {}).size).toBe(0); // a server set up in the browser starts with none
+    expect(errorOf(() => parseConfigFile({}, {}))).toBe('Invalid configuration:\nwidgets: is required');
     const tg = { id: 'tg', type: 'telegram', username: 'acme_support' };
     expect(errorOf(() => parseConfigFile({ widgets: [file([tg]).widgets[0], file([tg]).widgets[0]] }, {}))).toBe(
       'Invalid configuration:\nwidgets[1].id: "acme" is used by another widget',

@@ -6,6 +6,8 @@ import {
   channelRules,
   channelShapes,
   formatIssues,
+  issueMessage,
+  issuePath,
   widgetConfigEntries,
   widgetConfigSchema,
   type ChaportChannel,
@@ -60,7 +62,8 @@ const fileWidget = v.pipe(fileWidgetObject, channelRules<v.InferOutput<typeof fi
 
 export const configFileSchema = v.pipe(
   v.strictObject({
-    widgets: v.pipe(v.array(fileWidget), v.minLength(1, 'needs at least one widget')),
+    // None is allowed: a server set up in the browser starts empty, and its first widget is made in the settings.
+    widgets: v.array(fileWidget),
     /** The helpdesk side: groups, the Chaport connection, rules, outbound webhooks. */
     helpdesk: v.optional(helpdeskSettingsSchema, {}),
   }),
@@ -102,9 +105,23 @@ export interface WidgetEntry {
 
 export type WidgetRegistry = ReadonlyMap<string, WidgetEntry>;
 
+/** A configuration refused: its message names each bad field on a line; `issues` has them one by one. */
 export class ConfigFileError extends Error {
   override readonly name = 'ConfigFileError';
+  constructor(
+    message: string,
+    readonly issues: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
 }
+
+/** Lines of `field: message` (how every check here words a problem) as issues. */
+const issuesOf = (lines: string): { field: string; message: string }[] =>
+  lines.split('\n').map((line) => {
+    const at = line.indexOf(': ');
+    return at > 0 ? { field: line.slice(0, at), message: line.slice(at + 2) } : { field: '', message: line };
+  });
 
 const defaultApiUrl = (region: ChaportChannel['region']) => `https://app.chaport.${region === 'ru' ? 'ru' : 'com'}/api/v1`;
 
@@ -125,8 +142,12 @@ export interface ServerConfig {
 /** Validates a parsed configuration file; errors name the field, secrets come from `env` only. */
 export function parseServerConfig(input: unknown, env: Record<string, string | undefined> = process.env, source = 'configuration'): ServerConfig {
   const result = v.safeParse(configFileSchema, input);
-  if (!result.success) throw new ConfigFileError(`Invalid ${source}:\n${formatIssues(result.issues)}`);
-  const helpdesk = resolveHelpdesk(result.output.helpdesk, env, (message) => new ConfigFileError(`Invalid ${source}:\n${message}`));
+  if (!result.success)
+    throw new ConfigFileError(
+      `Invalid ${source}:\n${formatIssues(result.issues)}`,
+      result.issues.map((issue) => ({ field: issuePath(issue), message: issueMessage(issue) })),
+    );
+  const helpdesk = resolveHelpdesk(result.output.helpdesk, env, (message) => new ConfigFileError(`Invalid ${source}:\n${message}`, issuesOf(message)));
 
   const registry = new Map<string, WidgetEntry>();
   result.output.widgets.forEach((widget, widgetIndex) => {
@@ -136,9 +157,10 @@ export function parseServerConfig(input: unknown, env: Record<string, string | u
       const server = channel as v.InferOutput<ReturnType<typeof v.strictObject<typeof serverChaportEntries>>>;
       const token = env[server.apiTokenEnv];
       if (!token)
-        throw new ConfigFileError(
-          `Invalid ${source}:\nwidgets[${widgetIndex}].channels[${channelIndex}].display: "hideWhenOffline" needs a Chaport API token in the environment variable ${server.apiTokenEnv}`,
-        );
+      {
+        const problem = `widgets[${widgetIndex}].channels[${channelIndex}].display: "hideWhenOffline" needs a Chaport API token in the environment variable ${server.apiTokenEnv}`;
+        throw new ConfigFileError(`Invalid ${source}:\n${problem}`, issuesOf(problem));
+      }
       chaport.set(channel.id, { channelId: channel.id, apiUrl: (server.apiUrl ?? defaultApiUrl(channel.region)).replace(/\/+$/, ''), token });
     });
     // The public projection: the shared schema keeps only public keys, so server-only fields cannot leak.

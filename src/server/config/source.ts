@@ -15,8 +15,8 @@ export interface ConfigSource {
   /** Where it comes from, for logs and `/readyz`. */
   readonly description: string;
   readonly loadedAt: number;
-  /** Reads the source again; throws ConfigFileError (the current configuration stays) when it is invalid. */
-  reload(): ServerConfig;
+  /** Reads the source again; rejects with ConfigFileError (the current configuration stays) when it is invalid. */
+  reload(): Promise<ServerConfig>;
 }
 
 export function fileConfigSource(path: string, env: Record<string, string | undefined> = process.env, now: () => number = Date.now): ConfigSource {
@@ -30,7 +30,7 @@ export function fileConfigSource(path: string, env: Record<string, string | unde
     get loadedAt() {
       return loadedAt;
     },
-    reload() {
+    async reload() {
       current = loadServerConfig(path, env);
       loadedAt = now();
       return current;
@@ -45,5 +45,5 @@ export const emptyHelpdesk = (): HelpdeskConfig =>
 /** A fixed configuration (tests, or an application that builds its configuration in code). */
 export function staticConfigSource(widgets: WidgetRegistry, helpdesk: HelpdeskConfig = emptyHelpdesk(), now: () => number = Date.now): ConfigSource {
   const loadedAt = now();
-  return { get: (widgetId) => widgets.get(widgetId), all: () => widgets, helpdesk: () => helpdesk, description: 'in memory', loadedAt, reload: () => ({ widgets, helpdesk }) };
+  return { get: (widgetId) => widgets.get(widgetId), all: () => widgets, helpdesk: () => helpdesk, description: 'in memory', loadedAt, reload: async () => ({ widgets, helpdesk }) };
 }

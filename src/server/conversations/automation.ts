@@ -1,5 +1,5 @@
 import type { Action, AutomationRule, Condition, ConversationChannel } from '../../contract/helpdesk.ts';
-import { pageMatches } from './routing.ts';
+import { pageMatches } from '../../contract/routing.ts';
 
 /** What a rule can look at: the conversation as it stands, and the message that triggered it (if any). */
 export interface RuleContext {

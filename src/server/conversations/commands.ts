@@ -6,7 +6,7 @@ import { emitWebhook, type EndpointRoute } from '../outbound/emit.ts';
 import { CommandError, type Tx } from '../storage/database.ts';
 import { evaluateRules } from './automation.ts';
 import { start, transition, type LifecycleState } from './lifecycle.ts';
-import { routeChat } from './routing.ts';
+import { routeChat } from '../../contract/routing.ts';
 import { conversationView, messageView, type ConversationRow, type MessageRow } from './view.ts';
 
 /** The settings a command needs, passed in: commands run in the writer thread, which has no configuration. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { automationRuleSchema, type AutomationRule } from '../../contract/helpdesk.ts';
 import { evaluateRules } from './automation.ts';
 import { LifecycleError, acceptsMessages, idleDue, start, transition } from './lifecycle.ts';
-import { pageMatches, routeChat } from './routing.ts';
+import { pageMatches, routeChat } from '../../contract/routing.ts';
 
 describe('pageMatches', () => {
   it.each([

@@ -19,12 +19,22 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(code: ErrorCode, message: string, field?: string): ErrorBody {
-  return { error: field ? { code, message, field } : { code, message } };
+/** A refused document with several problems (the settings): each one with its field, so a form can show it there. */
+export class InvalidFieldsError extends ApiError {
+  constructor(
+    message: string,
+    readonly issues: { field: string; message: string }[],
+  ) {
+    super(400, 'invalid_body', message, issues[0]?.field);
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, field?: string, issues?: { field: string; message: string }[]): ErrorBody {
+  return { error: { code, message, ...(field ? { field } : {}), ...(issues ? { issues } : {}) } };
 }
 
 export function sendError(c: Context, error: ApiError): Response {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   c.header('Cache-Control', 'no-store');
-  return c.json(errorBody(error.code, error.message, error.field), error.status);
+  return c.json(errorBody(error.code, error.message, error.field, error instanceof InvalidFieldsError ? error.issues : undefined), error.status);
 }

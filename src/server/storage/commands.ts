@@ -6,6 +6,7 @@ import { deliveryCommands } from '../outbound/deliver.ts';
 import { presenceCommands } from '../presence/commands.ts';
 import { staffCommands } from '../staff/staff.ts';
 import { tokenCommands } from '../staff/tokens.ts';
+import { settingsVersionCommands } from '../settings/commands.ts';
 import { instanceCommands } from './instance-commands.ts';
 import { settingsCommands } from './settings-commands.ts';
 
@@ -24,6 +25,7 @@ export const commands = {
   ...tokenCommands,
   ...deliveryCommands,
   ...staffCommands,
+  ...settingsVersionCommands,
 };
 
 export type Commands = typeof commands;

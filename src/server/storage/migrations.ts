@@ -216,6 +216,29 @@ export const MIGRATIONS: Migration[] = [
       'CREATE INDEX conversations_by_widget_visitor ON conversations (widget_visitor)',
     ],
   },
+  {
+    version: 5,
+    name: 'settings versions, preview drafts',
+    sql: ({ bigint, serial }) => [
+      // Every version of the configuration (widgets and helpdesk), the newest being the one in force; never edited.
+      `CREATE TABLE settings_versions (
+        id ${serial},
+        document TEXT NOT NULL,
+        author TEXT NOT NULL,
+        source TEXT NOT NULL,
+        note TEXT,
+        file_hash TEXT,
+        changes TEXT NOT NULL,
+        created_at ${bigint} NOT NULL
+      )`,
+      // A widget as the settings page edits it, before it is saved: what the live preview renders.
+      `CREATE TABLE preview_drafts (
+        id TEXT PRIMARY KEY,
+        widget TEXT NOT NULL,
+        expires_at ${bigint} NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

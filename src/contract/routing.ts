@@ -1,4 +1,4 @@
-import type { RoutingRule } from '../../contract/helpdesk.ts';
+import type { RoutingRule } from './helpdesk.ts';
 
 /**
  * Whether a page matches a pattern as a person writes it: `*` is anything, the rest is literal. A pattern starting

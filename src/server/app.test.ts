@@ -79,13 +79,15 @@ const post = (body: unknown, headers: Record<string, string> = {}, widget = 'acm
   } as RequestInit);
 
 describe('GET /v1/widgets/{id}/config', () => {
-  it('serves the public configuration with an ETag and answers 304 to a matching If-None-Match', async () => {
+  it('serves the public configuration with an ETag, revalidated on every load, and answers 304 to a matching If-None-Match', async () => {
     const first = await fetch(`${server.url}/v1/widgets/acme/config`, { headers: { Origin: SITE, 'Accept-Encoding': 'identity' } });
     expect(first.status).toBe(200);
     expect(first.headers.get('access-control-allow-origin')).toBe(SITE);
     expect(first.headers.get('vary')).toMatch(/Origin/);
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[\w-]+"$/);
+    // Revalidated on every page load, so a change saved in the settings reaches the next one (#10).
+    expect(first.headers.get('cache-control')).toBe('public, no-cache');
     const config = await first.json();
     expect(config).toMatchObject({ id: 'acme', reopenOnReply: true, channels: [{ id: 'tg' }, { id: 'mail', form: true }] });
 

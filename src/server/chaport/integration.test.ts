@@ -120,6 +120,11 @@ describe('connecting the Chaport account', () => {
     // Connecting again (a restart, another instance) lists first and adds nothing.
     await stack.helpdesk.chaport.jobs['chaport.connect']!.run({}, { job: {} as never, signal: new AbortController().signal });
     expect((await (await fetch(`${stack.sandbox}/api/v1/events/subscriptions`, { headers: { Authorization: 'Bearer sandbox-token-not-a-secret' } })).json()).result).toHaveLength(4);
+    // "Connect" in the settings does the same at once, and answers with the fresh state.
+    const connected = await api<{ status: { ok: boolean; account: string; checkedAt: string } }>('/v1/integrations/chaport/connect', { method: 'POST' });
+    expect(connected.status).toBe(200);
+    expect(connected.body.status).toMatchObject({ ok: true, account: APP });
+    expect((await (await fetch(`${stack.sandbox}/api/v1/events/subscriptions`, { headers: { Authorization: 'Bearer sandbox-token-not-a-secret' } })).json()).result).toHaveLength(4);
     const { body } = await api<{ connected: boolean; status: { account: string; subscribed: string[]; webhookBase: string } }>('/v1/integrations/chaport');
     expect(body.status).toMatchObject({ account: APP, subscribed: expect.arrayContaining(['chat.started']) });
     expect(JSON.stringify(body)).not.toMatch(/[0-9a-f]{64}|sandbox-token/);

@@ -54,6 +54,8 @@ export interface ChaportIntegration {
   jobs: JobHandlers;
   /** The connection's state, as last checked. */
   status(): Promise<ConnectionStatus | null>;
+  /** Connects now (the settings page's "Connect"): checks the token, subscribes to what is missing; null without an integration. */
+  connect(): Promise<ConnectionStatus | null>;
   /** Checks the token now (the command line does at start, to refuse a token Chaport refuses). */
   checkToken(): Promise<{ ok: true } | { ok: false; refused: boolean; error: string }>;
   /** Chaport's operators, for mapping staff to them. */
@@ -83,9 +85,10 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
     return publicUrl ? `${publicUrl}/v1/chaport/webhooks/${await webhookSecret()}` : null;
   };
 
-  async function saveStatus(status: Omit<ConnectionStatus, 'checkedAt' | 'lastEventAt'>): Promise<void> {
+  async function saveStatus(status: Omit<ConnectionStatus, 'checkedAt' | 'lastEventAt'>): Promise<ConnectionStatus> {
     const full: ConnectionStatus = { ...status, checkedAt: new Date(now()).toISOString(), lastEventAt: lastEventAt === null ? null : new Date(lastEventAt).toISOString() };
     await db.write('settings.put', { key: STATUS_KEY, value: JSON.stringify(full) });
+    return full;
   }
 
   /** Reads one chat over REST and brings its conversation up to date. */
@@ -118,30 +121,8 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
       // Once at start and hourly on one instance: the token still works, the subscriptions are all there.
       everyMs: 3_600_000,
       async run() {
-        const current = connection();
-        if (!current) return;
-        const api = client(current);
-        const base = await webhookBase();
-        try {
-          const me = await api.me();
-          const subscribed: string[] = [];
-          if (base) {
-            // Listed first, added only where missing: restarts and several instances never pile up duplicates.
-            const existing = await api.subscriptions();
-            for (const event of SUBSCRIBED_EVENTS) {
-              const targetUrl = `${base}/${event}`;
-              if (!existing.some((item) => item.event === event && item.targetUrl === targetUrl)) await api.subscribe(targetUrl, event);
-              subscribed.push(event);
-            }
-          }
-          const account = typeof me.appId === 'string' ? me.appId : typeof me.teamName === 'string' ? me.teamName : null;
-          await saveStatus({ ok: true, error: null, account, subscribed, webhookBase: base && base.replace(/\/[0-9a-f]{64}$/, '/…') });
-          log.info('chaport.connected', { account, subscribed });
-        } catch (error) {
-          await saveStatus({ ok: false, error: (error as Error).message, account: null, subscribed: [], webhookBase: null });
-          log.warn('chaport.connect_failed', { error: (error as Error).message });
-          throw error;
-        }
+        const status = await connectNow();
+        if (status && !status.ok) throw new Error(status.error ?? 'Chaport refused');
       },
     },
     'chaport.reconcile': {
@@ -218,6 +199,34 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
       },
     },
   };
+
+  /** Checks the token and makes sure every subscription is there; the status is kept for the settings page. */
+  async function connectNow(): Promise<ConnectionStatus | null> {
+    const current = connection();
+    if (!current) return null;
+    const api = client(current);
+    const base = await webhookBase();
+    try {
+      const me = await api.me();
+      const subscribed: string[] = [];
+      if (base) {
+        // Listed first, added only where missing: restarts and several instances never pile up duplicates.
+        const existing = await api.subscriptions();
+        for (const event of SUBSCRIBED_EVENTS) {
+          const targetUrl = `${base}/${event}`;
+          if (!existing.some((item) => item.event === event && item.targetUrl === targetUrl)) await api.subscribe(targetUrl, event);
+          subscribed.push(event);
+        }
+      }
+      const account = typeof me.appId === 'string' ? me.appId : typeof me.teamName === 'string' ? me.teamName : null;
+      const status = await saveStatus({ ok: true, error: null, account, subscribed, webhookBase: base && base.replace(/\/[0-9a-f]{64}$/, '/…') });
+      log.info('chaport.connected', { account, subscribed });
+      return status;
+    } catch (error) {
+      log.warn('chaport.connect_failed', { error: (error as Error).message });
+      return saveStatus({ ok: false, error: (error as Error).message, account: null, subscribed: [], webhookBase: null });
+    }
+  }
 
   /** Sends one stored reply as the agent's operator, creating that operator first if the mapping says so. */
   async function sendReply(messageId: string, jobId: string): Promise<void> {
@@ -297,6 +306,7 @@ export function createChaportIntegration({ db, config, log, fetch: fetchImpl = f
       c.header('Cache-Control', 'no-store');
       return c.json({ accepted: true }, 202);
     },
+    connect: connectNow,
     async status() {
       const stored = await db.read((q) => getSetting(q, STATUS_KEY));
       return stored ? (JSON.parse(stored) as ConnectionStatus) : null;

@@ -12,6 +12,13 @@ export function integrationRoutes({ config, chaport }: { config: ConfigSource; c
     if (!helpdesk.chaport || !chaport) return c.json({ connected: false });
     return c.json({ connected: true, region: helpdesk.chaport.region, settings: helpdesk.chaport.settings, status: await chaport.status() });
   });
+  // "Connect" in the settings: check the token and subscribe now, rather than at the next hourly check.
+  api.post('/chaport/connect', async (c) => {
+    const helpdesk = config.helpdesk();
+    if (!helpdesk.chaport || !chaport) throw new ApiError(404, 'not_found', 'No Chaport integration is configured: add it in the settings and save first');
+    const status = await chaport.connect();
+    return c.json({ connected: true, region: helpdesk.chaport.region, settings: helpdesk.chaport.settings, status });
+  });
   api.get('/chaport/operators', async (c) => {
     if (!config.helpdesk().chaport || !chaport) throw new ApiError(404, 'not_found', 'No Chaport integration is configured');
     return c.json({ operators: await chaport.operators() });

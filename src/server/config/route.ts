@@ -4,7 +4,8 @@ import type { WidgetEntry } from './file.ts';
 
 /** `GET /v1/widgets/{id}/config`: the public configuration, computed once per load; compressed once per encoding; 304 on a matching ETag. */
 export function serveConfig(c: Context, widget: WidgetEntry): Response {
-  // A minute of freshness, then a cheap revalidation: configuration changes reach visitors quickly.
-  c.header('Cache-Control', 'public, max-age=60, stale-while-revalidate=600');
+  // Revalidated on every load (a bodiless 304 while unchanged): a change saved in the settings reaches the very next
+  // page load, as the settings page promises (#10).
+  c.header('Cache-Control', 'public, no-cache');
   return sendResource(c, widget.resource);
 }

@@ -48,11 +48,16 @@ const STYLE = `html,body{margin:0;height:100%;background:#fff;font:14px system-u
 .line{height:12px;margin:0 0 16px;border-radius:6px;background:#eaeef2;width:80%}
 .line.wide{width:100%}.line.short{width:45%}`;
 
-// Opens the widget once it is ready when the page is asked to (`?open=1`): through the documented command queue.
+// Opens the widget once it is ready when the page is asked to (`?open=1`), through the documented command queue.
+// A chat hidden while every operator is offline is unknown until the first presence answer, and a widget opened with
+// one channel left shows that channel itself: opened again once presence is known, it shows the picker it will show.
 const SCRIPT = `(function () {
   var w = window;
   w.omniwidget = w.omniwidget || function () { (w.omniwidget.q = w.omniwidget.q || []).push(arguments); };
-  if (new URLSearchParams(location.search).get('open') === '1') w.omniwidget('on', 'ready', function () { w.omniwidget('open'); });
+  if (new URLSearchParams(location.search).get('open') !== '1') return;
+  var known = false;
+  w.omniwidget('on', 'ready', function () { w.omniwidget('open'); });
+  w.omniwidget('on', 'presence', function () { if (known) return; known = true; w.omniwidget('close'); w.omniwidget('open'); });
 })();`;
 
 /** `GET /settings/preview/{id}?lang=en&open=1`: the page the settings page frames, on this server's own origin. */

@@ -19,12 +19,13 @@ export interface DeskConfig {
   operator: { id: string; name: string | null; sharedWith: string[] } | null;
 }
 
-/** An answer the API gave on purpose: its message is meant for people. */
+/** An answer the API gave on purpose: its message is meant for people; `issues` name each bad field. */
 export class DeskApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly field?: string,
+    readonly issues: { field: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -32,7 +33,8 @@ export class DeskApiError extends Error {
 
 let csrf = '';
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One call to the helpdesk API, with the session's CSRF token on every change. */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -45,8 +47,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new DeskApiError('The helpdesk cannot be reached. Check the connection; nothing was lost.', 0);
   }
   if (response.status === 204) return undefined as T;
-  const json = (await response.json().catch(() => null)) as { error?: { message: string; field?: string } } | null;
-  if (!response.ok) throw new DeskApiError(json?.error?.message ?? `The helpdesk answered ${response.status}`, response.status, json?.error?.field);
+  const json = (await response.json().catch(() => null)) as { error?: { message: string; field?: string; issues?: { field: string; message: string }[] } } | null;
+  if (!response.ok) throw new DeskApiError(json?.error?.message ?? `The helpdesk answered ${response.status}`, response.status, json?.error?.field, json?.error?.issues);
   return json as T;
 }
 

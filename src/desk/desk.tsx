@@ -1,9 +1,9 @@
 import { useStore } from '@nanostores/preact';
 import { render } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, DeskApiError } from './api.ts';
 import { ConversationList } from './list.tsx';
-import { $config, $connection, $detail, $live, $me, $notice, $selected, loadLists, open, waiting } from './state.ts';
+import { $config, $connection, $detail, $hash, $live, $me, $notice, $selected, loadLists, open, waiting } from './state.ts';
 import { connectStream } from './stream.ts';
 import { Thread } from './thread.tsx';
 import { VisitorPanel } from './visitor.tsx';
@@ -15,27 +15,100 @@ export async function startDesk(root: HTMLElement): Promise<void> {
   const fromHash = decodeURIComponent(location.hash.replace(/^#\/c\//, ''));
   if (location.hash.startsWith('#/c/') && fromHash) await open(fromHash).catch(() => open(null));
   connectStream();
+  $hash.set(location.hash);
   root.replaceChildren();
   render(<Desk />, root);
 }
 
-/** Where the agent is, in the address: a link to a conversation can be shared and survives a reload. */
+const inSettings = (hash: string) => hash.startsWith('#/settings');
+
+/** Where the agent is, in the address: a link to a conversation (or a settings page) can be shared and survives a reload. */
 function useHashRouting() {
   const selected = useStore($selected);
   useEffect(() => {
+    const onHashChange = () => {
+      $hash.set(location.hash);
+      const id = location.hash.startsWith('#/c/') ? decodeURIComponent(location.hash.slice(4)) : null;
+      if (id && id !== $selected.get()) void open(id);
+      else if (!id && !inSettings(location.hash) && $selected.get()) void open(null);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  useEffect(() => {
+    if (inSettings(location.hash)) return;
     const target = selected ? `#/c/${encodeURIComponent(selected)}` : '#/';
     if (location.hash !== target) history.replaceState(null, '', target);
   }, [selected]);
+}
+
+type SettingsView = typeof import('./settings/settings.tsx').Settings;
+
+/** The settings are their own chunk: agents never load them, admins only when they open them. */
+function SettingsPages({ hash }: { hash: string }) {
+  const me = useStore($me)!;
+  const [View, setView] = useState<SettingsView | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (me.role === 'admin')
+      import('./settings/settings.tsx').then(
+        (loaded) => setView(() => loaded.Settings),
+        () => setFailed(true),
+      );
+  }, [me.role]);
+  if (me.role !== 'admin')
+    return (
+      <main class="settings-main" id="settings-main">
+        <p>Only admins can change the settings. <a href="#/">Back to the conversations</a></p>
+      </main>
+    );
+  if (failed)
+    return (
+      <main class="settings-main" id="settings-main">
+        <p role="alert">The settings could not be loaded. Check the connection and reload the page.</p>
+      </main>
+    );
+  return View ? <View hash={hash} /> : <p class="loading">Loading the settings…</p>;
+}
+
+/** A skip link that moves the focus without touching the address (the hash is the desk's route). */
+function Skip({ to, children }: { to: string; children: string }) {
+  return (
+    <a
+      class="skip"
+      href={`#${to}`}
+      onClick={(event) => {
+        event.preventDefault();
+        const target = document.getElementById(to);
+        if (!target) return;
+        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.focus();
+      }}
+    >
+      {children}
+    </a>
+  );
 }
 
 function Header() {
   const me = useStore($me)!;
   const live = useStore($live);
   const connection = useStore($connection);
+  const hash = useStore($hash);
   const count = waiting(live);
   return (
     <header class="bar">
       <h1>Helpdesk</h1>
+      <nav aria-label="Sections" class="sections">
+        <a href="#/" aria-current={inSettings(hash) ? undefined : 'page'}>
+          Conversations
+        </a>
+        {me.role === 'admin' && (
+          <a href="#/settings" aria-current={inSettings(hash) ? 'page' : undefined}>
+            Settings
+          </a>
+        )}
+      </nav>
       <a class={`live-indicator${count ? ' waiting' : ''}`} href="#/" onClick={() => void open(null)} aria-label={`Live chats: ${live.length}, waiting for an answer: ${count}`}>
         <span class="dot" aria-hidden="true" />
         <span aria-hidden="true">{count || live.length}</span>
@@ -87,6 +160,7 @@ function Notice() {
 function Desk() {
   useHashRouting();
   const detail = useStore($detail);
+  const hash = useStore($hash);
   useEffect(() => {
     // Keyboard first: j/k (or arrows) move through the list, Enter opens, Escape goes back to the list.
     const onKey = (event: KeyboardEvent) => {
@@ -128,11 +202,18 @@ function Desk() {
     window.addEventListener('unhandledrejection', onError);
     return () => window.removeEventListener('unhandledrejection', onError);
   }, []);
+  if (inSettings(hash))
+    return (
+      <div class="desk" data-showing="settings">
+        <Skip to="settings-main">Skip to the settings</Skip>
+        <Header />
+        <Notice />
+        <SettingsPages hash={hash} />
+      </div>
+    );
   return (
     <div class="desk" data-showing={detail ? 'thread' : 'list'}>
-      <a class="skip" href="#thread">
-        Skip to the conversation
-      </a>
+      <Skip to="thread">Skip to the conversation</Skip>
       <Header />
       <Notice />
       <div class="panes">

@@ -21,6 +21,8 @@ export const $detail = atom<ConversationDetail | null>(null);
 /** The visitor's other conversations, for the information panel. */
 export const $recent = atom<Conversation[]>([]);
 export const $connection = atom<'live' | 'reconnecting'>('reconnecting');
+/** The address's hash: `#/c/<id>` (a conversation) or `#/settings…` (the settings pages). */
+export const $hash = atom('');
 export const $notice = atom<{ kind: 'error' | 'info'; text: string } | null>(null);
 
 export const waiting = (list: readonly Conversation[]) => list.filter((item) => item.unanswered > 0).length;

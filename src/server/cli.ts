@@ -189,18 +189,21 @@ async function main(argv: string[]): Promise<void> {
   });
 }
 
+/** The database, while the server may be running: SQLite's instance lock would refuse a second process, so the command gets a connection of its own. */
+async function openBesideServer(database: { url?: string | undefined; file?: string | undefined }) {
+  try {
+    return await openDatabase({ ...database, shareFile: true });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
 /** `token create|list|revoke`: API tokens, straight in the database (the server may be running). */
 async function tokenCommand(action: string | undefined, values: { name?: string | undefined; id?: string | undefined }, database: { url?: string | undefined; file?: string | undefined }): Promise<void> {
   if (!['create', 'list', 'revoke'].includes(action ?? '')) fail('token needs create, list or revoke (see --help)');
   if (action === 'create' && !values.name) fail('token create needs --name NAME (who or what will use it)');
   if (action === 'revoke' && !values.id) fail('token revoke needs --id ID (see token list)');
-  let db;
-  try {
-    // SQLite's instance lock would refuse a second process: tokens are written through a read-write connection of their own.
-    db = await openDatabase({ ...database, shareFile: true });
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  const db = await openBesideServer(database);
   try {
     if (action === 'create') {
       const { token, hash, id } = newToken();
@@ -220,12 +223,7 @@ async function tokenCommand(action: string | undefined, values: { name?: string 
 /** `settings export`: the settings in force, as a configuration file (for git, or another server). */
 async function settingsCommand(action: string | undefined, values: { to?: string | undefined }, database: { url?: string | undefined; file?: string | undefined }): Promise<void> {
   if (action !== 'export') fail('settings needs export (see --help)');
-  let db;
-  try {
-    db = await openDatabase({ ...database, shareFile: true });
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  const db = await openBesideServer(database);
   try {
     const row = await db.read((q) => currentSettings(q));
     if (!row) fail('no settings saved yet');
@@ -251,12 +249,7 @@ async function adminCommand(action: string | undefined, values: { email?: string
     password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
     if (!passwordAcceptable(password)) fail(`the password ${PASSWORD_RULE}`);
   }
-  let db;
-  try {
-    db = await openDatabase({ ...database, shareFile: true });
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  const db = await openBesideServer(database);
   try {
     const created = await db.write('staff.create', {
       email: values.email,

@@ -1,41 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import type { Stack } from '../../demo/stack.ts';
-import { findStaffByEmail, hashPassword } from '../../src/server/staff/staff.ts';
 import { chatFrame, chatWindow, startConversation, visitorClosesChat, visitorWrites } from './chaport.ts';
+import { audit } from './axe.ts';
 import { expect, recordedEvents, test, waitForEvent } from './fixtures.ts';
+import { ensureStaff, signInAs, type Person } from './staff.ts';
 
 /**
  * The agent desk in a real browser, with the widget and the Chaport sandbox: a visitor writes on the site, the chat
  * comes into the desk live, the agent answers as their Chaport operator, and the visitor sees it.
  */
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const AGENT = { email: 'dana@acme.example', password: 'a desk password', name: 'Dana' };
+const AGENT: Person = { email: 'dana@acme.example', password: 'a desk password', name: 'Dana', role: 'agent', chaport: { mapping: 'operator', operatorId: 'op-anna' } };
 
 /** Dana answers every group and channel, as the sandbox's operator Anna (several staff may share one operator). */
-async function ensureAgent(stack: Stack): Promise<void> {
-  if (await stack.db.read((q) => findStaffByEmail(q, AGENT.email))) return;
-  await stack.db.write('staff.create', {
-    email: AGENT.email,
-    name: AGENT.name,
-    role: 'agent',
-    groups: [],
-    channels: ['online_chat', 'email'],
-    passwordHash: await hashPassword(AGENT.password),
-    chaport: { mapping: 'operator', operatorId: 'op-anna' },
-  });
-}
-
-async function signIn(page: Page, stack: Stack): Promise<void> {
-  await ensureAgent(stack);
-  await page.goto(`${stack.api}/desk`);
-  await page.getByLabel('E-mail').fill(AGENT.email);
-  await page.getByLabel('Password').fill(AGENT.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.locator('.connection')).toHaveText('Live');
-}
+const ensureAgent = (stack: Stack) => ensureStaff(stack, AGENT);
+const signIn = (page: Page, stack: Stack) => signInAs(page, stack, AGENT);
 
 /** A word no other test uses, so each test finds its own conversation in a shared desk. */
 const marker = () => `q${Math.random().toString(36).slice(2, 8)}`;
@@ -161,15 +141,6 @@ test.describe('the agent desk', () => {
 });
 
 test.describe('the desk for everyone', () => {
-  /** axe-core on the whole page (injected: the desk's CSP rightly refuses inline scripts, so this context bypasses it). */
-  async function audit(page: Page): Promise<string[]> {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-    return page.evaluate(async () => {
-      const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
-      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-    });
-  }
-
   /** Switches where Chaport's visitor data shows (the integration setting), by rewriting the file and reloading it. */
   async function setPanelMode(stack: Stack, panel: 'integrations' | 'info'): Promise<void> {
     const file = JSON.parse(readFileSync(stack.configPath, 'utf8'));

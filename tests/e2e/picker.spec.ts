@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { audit } from './axe.ts';
 import { channelItems, expect, launcher, openWidgetPage, panel, test, waitForEvent } from './fixtures.ts';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 test.describe('channel picker', () => {
   test('the launcher opens a panel listing the configured channels in order, with icons and labels', async ({ page, stack }) => {
@@ -120,19 +117,13 @@ test.describe('channel picker', () => {
     for (const lang of ['en', 'ru']) {
       await openWidgetPage(page, stack, 'all', { lang });
       await expect(launcher(page)).toBeVisible();
-      await page.addScriptTag({ content: axeSource });
-      const audit = () =>
-        page.evaluate(async () => {
-          const result = await (window as any).axe.run({ include: [['omniwidget-root']] }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
-          return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-        });
-      expect(await audit()).toEqual([]);
+      expect(await audit(page, 'omniwidget-root')).toEqual([]);
       await launcher(page).click();
-      expect(await audit()).toEqual([]);
+      expect(await audit(page, 'omniwidget-root')).toEqual([]);
       await panel(page).locator('[data-channel="mail"]').click();
       await panel(page).getByRole('button', { name: /Send|Отправить/ }).click(); // shows inline errors
       await expect(panel(page).locator('.error').first()).toBeVisible();
-      expect(await audit()).toEqual([]);
+      expect(await audit(page, 'omniwidget-root')).toEqual([]);
     }
     await context.close();
   });

@@ -25,11 +25,13 @@ function useField(path: Path, hint: unknown) {
   return { value: getIn(draft, path), issue, id, described };
 }
 
-function Frame({ id, label, hint, issue, children }: { id: string; label: string; hint?: ComponentChildren; issue?: string | undefined; children: ComponentChildren }) {
+/** A field's frame: its label (after the box for a check box), the control, the hint and the error. */
+function Frame({ id, label, hint, issue, check = false, children }: { id: string; label: string; hint?: ComponentChildren; issue?: string | undefined; check?: boolean; children: ComponentChildren }) {
   return (
-    <div class={`field${issue ? ' invalid' : ''}`}>
-      <label for={id}>{label}</label>
+    <div class={`field${check ? ' check' : ''}${issue ? ' invalid' : ''}`}>
+      {!check && <label for={id}>{label}</label>}
       {children}
+      {check && <label for={id}>{label}</label>}
       {hint && (
         <span id={`${id}-hint`} class="hint">
           {hint}
@@ -117,7 +119,7 @@ export function SelectField({ path, label, hint, options, empty }: Common & { op
 export function CheckField({ path, label, hint, defaultValue }: Common & { defaultValue: boolean }) {
   const { value, issue, id, described } = useField(path, hint);
   return (
-    <div class={`field check${issue ? ' invalid' : ''}`}>
+    <Frame id={id} label={label} hint={hint} issue={issue} check>
       <input
         id={id}
         type="checkbox"
@@ -126,14 +128,7 @@ export function CheckField({ path, label, hint, defaultValue }: Common & { defau
         aria-describedby={described}
         onChange={(event) => update(path, event.currentTarget.checked)}
       />
-      <label for={id}>{label}</label>
-      {hint && (
-        <span id={`${id}-hint`} class="hint">
-          {hint}
-        </span>
-      )}
-      <FieldError id={id} issue={issue} />
-    </div>
+    </Frame>
   );
 }
 

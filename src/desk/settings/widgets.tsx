@@ -1,5 +1,6 @@
 import { useStore } from '@nanostores/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { CHANNEL_TYPES } from '../../contract/config.ts';
 import { DEFAULT_TEXTS } from '../../contract/texts.ts';
 import { DeskApiError } from '../api.ts';
 import { settingsApi, type Channel, type Widget } from './api.ts';
@@ -9,17 +10,10 @@ import { $draft, $issues, $saved, issuesOf, update, valueAt } from './store.ts';
 
 /** The widgets: a list, and the editor of one — channels, look, behaviour, texts — beside a live preview. */
 
-export const CHANNEL_NAMES: Record<string, string> = {
-  chaport: 'Online chat (Chaport)',
-  telegram: 'Telegram',
-  whatsapp: 'WhatsApp',
-  viber: 'Viber',
-  vk: 'VK',
-  messenger: 'Messenger',
-  email: 'E-mail',
-  phone: 'Phone',
-  link: 'Link',
-};
+/** Every channel type the contract has, named as the widget names it (in English), the chat and phone made plain. */
+export const CHANNEL_NAMES: Record<string, string> = Object.fromEntries(
+  CHANNEL_TYPES.map((type) => [type, type === 'chaport' ? 'Online chat (Chaport)' : type === 'phone' ? 'Phone' : DEFAULT_TEXTS.en[type]]),
+);
 
 /**
  * A new channel of a type, with an id not yet used in the widget. A new Chaport channel starts as the others in the
@@ -230,19 +224,31 @@ function ChannelEditor({ widgetPath, index, count }: { widgetPath: Path; index: 
   );
 }
 
+const LANGUAGES = [
+  ['en', 'English'],
+  ['ru', 'Russian'],
+] as const;
+
+/** A choice of a few, all in view: radio buttons styled as one control (arrow keys move between them). */
+function Segmented<T extends string>({ name, label, value, onChange, options }: { name: string; label: string; value: T; onChange: (value: T) => void; options: readonly (readonly [T, string])[] }) {
+  return (
+    <div role="radiogroup" aria-label={label} class="segmented">
+      {options.map(([item, text]) => (
+        <label key={item}>
+          <input type="radio" name={name} checked={value === item} onChange={() => onChange(item)} />
+          {text}
+        </label>
+      ))}
+    </div>
+  );
+}
+
 function Texts({ widgetPath }: { widgetPath: Path }) {
   const [locale, setLocale] = useState<'en' | 'ru'>('en');
   return (
     <details class="texts">
       <summary>Texts (every word the widget shows, in both languages)</summary>
-      <div role="radiogroup" aria-label="Language of the texts" class="segmented">
-        {(['en', 'ru'] as const).map((item) => (
-          <label key={item}>
-            <input type="radio" name="texts-locale" checked={locale === item} onChange={() => setLocale(item)} />
-            {item === 'en' ? 'English' : 'Russian'}
-          </label>
-        ))}
-      </div>
+      <Segmented name="texts-locale" label="Language of the texts" value={locale} onChange={setLocale} options={LANGUAGES} />
       <p class="muted small">Empty fields keep the default, shown in grey. {'{name}'} marks a value the widget fills in.</p>
       <div class="text-grid">
         {Object.entries(DEFAULT_TEXTS[locale]).map(([key, text]) => (
@@ -288,22 +294,17 @@ function Preview({ widgetPath, widget }: { widgetPath: Path; widget: Widget }) {
     <section class="live-preview" aria-labelledby="preview-title">
       <h3 id="preview-title">Live preview</h3>
       <div class="preview-controls">
-        <div role="radiogroup" aria-label="Language" class="segmented">
-          {(['en', 'ru'] as const).map((item) => (
-            <label key={item}>
-              <input type="radio" name="preview-locale" checked={locale === item} onChange={() => setLocale(item)} />
-              {item === 'en' ? 'English' : 'Russian'}
-            </label>
-          ))}
-        </div>
-        <div role="radiogroup" aria-label="Screen" class="segmented">
-          {(['desktop', 'phone'] as const).map((item) => (
-            <label key={item}>
-              <input type="radio" name="preview-device" checked={device === item} onChange={() => setDevice(item)} />
-              {item === 'desktop' ? 'Desktop' : 'Phone'}
-            </label>
-          ))}
-        </div>
+        <Segmented name="preview-locale" label="Language" value={locale} onChange={setLocale} options={LANGUAGES} />
+        <Segmented
+          name="preview-device"
+          label="Screen"
+          value={device}
+          onChange={setDevice}
+          options={[
+            ['desktop', 'Desktop'],
+            ['phone', 'Phone'],
+          ]}
+        />
         <label class="check-inline">
           <input type="checkbox" checked={open} onChange={(event) => setOpen(event.currentTarget.checked)} /> Open
         </label>

@@ -67,8 +67,12 @@ test.describe('the settings', () => {
     // Nothing is served to visitors yet.
     expect((await fetch(`${stack.api}/v1/widgets/${id}/config`)).status).toBe(404);
 
-    // The embed code, with the widget's id.
+    // The embed code, with the widget's id, copied by its button.
     await expect(page.locator('.snippet pre').first()).toContainText(`data-widget-id="${id}"`);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api });
+    await page.getByRole('button', { name: 'Copy script tag' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'copied' })).toHaveText('Script tag copied to the clipboard.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`<script async src="${stack.api}/omniwidget.js" data-widget-id="${id}"></script>`);
 
     const before = await savedVersion(page, stack);
     await saveButton(page).click();

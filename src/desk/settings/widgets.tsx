@@ -369,9 +369,16 @@ function Embed({ widget }: { widget: Widget }) {
             <button
               type="button"
               class="secondary small-button"
-              onClick={async () => {
-                await navigator.clipboard.writeText(snippet.code).catch(() => {});
-                setCopied(snippet.title);
+              onClick={async (event) => {
+                try {
+                  await navigator.clipboard.writeText(snippet.code);
+                  setCopied(snippet.title);
+                } catch {
+                  // No clipboard (permission refused, an old browser): the code is selected, ready for Ctrl+C.
+                  const code = event.currentTarget.closest('.snippet')!.querySelector('code')!;
+                  getSelection()?.selectAllChildren(code);
+                  setCopied(`!${snippet.title}`);
+                }
               }}
             >
               {copied === snippet.title ? 'Copied' : `Copy ${snippet.title.toLowerCase()}`}
@@ -384,7 +391,7 @@ function Embed({ widget }: { widget: Widget }) {
         </div>
       ))}
       <p class="muted small" role="status">
-        {copied ? `${copied} copied to the clipboard.` : ''}
+        {copied?.startsWith('!') ? `The browser did not let the page copy: the ${copied.slice(1).toLowerCase()} is selected, press Ctrl+C.` : copied ? `${copied} copied to the clipboard.` : ''}
       </p>
     </section>
   );

@@ -106,8 +106,13 @@ describe('the Chaport adapter', () => {
   });
 
   it('uses the RU host, or the configured script URL', () => {
-    setup({}, channel({ region: 'ru' })).chat.load();
+    const ru = setup({}, channel({ region: 'ru' })).chat;
+    ru.load();
     expect(document.head.querySelector('script')?.src).toBe('https://app.chaport.ru/javascripts/insert.js');
+    ru.destroy();
+    expect(document.head.querySelector('script')).toBeNull();
+    setup({}, channel({ region: 'ru', scriptUrl: 'https://chat.acme.example/insert.js' })).chat.load();
+    expect(document.head.querySelector('script')?.src).toBe('https://chat.acme.example/insert.js');
   });
 
   it('reuses a Chaport the page already has instead of loading a second one', () => {
@@ -190,12 +195,18 @@ describe('the Chaport adapter', () => {
   it('fails clearly when the script errors, and may retry with a fresh script', () => {
     const { chat, errors, script } = setup();
     chat.open();
-    script()!.dispatchEvent(new Event('error'));
+    const failed = script()!;
+    failed.dispatchEvent(new Event('error'));
     expect(chat.$state.get().status).toBe('failed');
     expect(errors.map((error) => [error.name, error.message])).toEqual([['ChatError', "Chaport's script could not be loaded from https://app.chaport.com/javascripts/insert.js"]]);
     chat.open();
     expect(chat.$state.get().status).toBe('loading');
+    // A fresh element (a failed one is never reused: the browser would not fetch it again), the failed one gone.
     expect(document.head.querySelectorAll('script')).toHaveLength(1);
+    expect(script()).not.toBe(failed);
+    expect(failed.isConnected).toBe(false);
+    playChaport(window as ChaportWindow).ready();
+    expect(chat.$state.get().status).toBe('ready');
   });
 
   it('fails when ready never comes, never injects twice, and recovers if it comes late', () => {

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient } from '../api.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApiClient, type SendOutcome } from '../api.ts';
 import { memoryStorage } from '../storage.ts';
 import { createOutbox, retryDelay, type Delivery, type OutboxDeps } from './outbox.ts';
 
@@ -48,10 +48,9 @@ function manualTimers() {
   };
 }
 
-const settle = async (outbox: { $deliveries: { get(): Delivery[] } }, state: Delivery['state']) => {
-  for (let i = 0; i < 100 && !outbox.$deliveries.get().every((d) => d.state === state); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(outbox.$deliveries.get().map((d) => d.state)).toEqual(outbox.$deliveries.get().map(() => state));
-};
+/** Waits (polling, never a fixed sleep) until every delivery is in `state`. */
+const settle = async (outbox: { $deliveries: { get(): Delivery[] } }, state: Delivery['state']) =>
+  vi.waitFor(() => expect(outbox.$deliveries.get().map((d) => d.state)).toEqual(outbox.$deliveries.get().map(() => state)), { timeout: 10_000, interval: 5 });
 
 function setup(storage = memoryStorage(), extra: Partial<OutboxDeps> = {}) {
   const api = createApiClient({ apiUrl: API, widgetId: 'acme', timeout: 2000, signal: new AbortController().signal });
@@ -145,15 +144,27 @@ describe('outbox', () => {
     expect(later.data.size).toBe(0);
   });
 
-  it('stops: no timer left, no request in flight is resolved into state', async () => {
-    failuresLeft = 5;
-    const { outbox, timers } = setup();
-    outbox.submit(body);
-    await settle(outbox, 'waiting');
+  it('stops: no timer left, the request in flight aborted and its late answer never resolved into state', async () => {
+    const calls: { key: string; signal: AbortSignal; answer: (outcome: SendOutcome) => void }[] = [];
+    const send: OutboxDeps['send'] = (key, _body, signal) => new Promise((answer) => calls.push({ key, signal, answer }));
+    const { outbox, timers, storage } = setup(memoryStorage(), { send });
+    const waiting = outbox.submit(body);
+    calls[0]!.answer({ ok: false, reason: 'offline' });
+    await vi.waitFor(() => expect(outbox.$deliveries.get()[0]!.state).toBe('waiting'));
+    expect(timers.pending.size).toBe(1);
+    const inFlight = outbox.submit({ ...body, message: 'Second' });
+    expect(calls.map((call) => call.key)).toEqual([waiting, inFlight]);
+
     outbox.stop();
     expect(timers.pending.size).toBe(0);
+    expect(calls[1]!.signal.aborted).toBe(true);
+    calls[1]!.answer({ ok: true, id: 'msg_late' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(outbox.$deliveries.get().map((delivery) => delivery.state)).toEqual(['waiting', 'sending']);
+    // Nothing is sent after stop(), and both stay stored for the next page.
     outbox.retryNow();
-    expect(outbox.$deliveries.get()[0]!.state).toBe('waiting');
+    expect(calls).toHaveLength(2);
+    expect([...storage.data.keys()].sort()).toEqual([`outbox:${waiting}`, `outbox:${inFlight}`]);
   });
 
   it('backs off exponentially with jitter, capped at a minute', () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PresenceResponse } from '../../contract/index.ts';
 import { createPresencePoller, type PresencePoller } from './poller.ts';
 
@@ -52,7 +52,8 @@ function fakeTab(locks: ReturnType<typeof fakeLocks> | undefined) {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for a condition, never for a fixed time: on a busy machine it only takes longer. */
+const until = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
 const answer = (online: boolean | null): PresenceResponse => ({ channels: { chat: { online } }, checkedAt: null });
 
 let pollers: PresencePoller[] = [];
@@ -67,31 +68,39 @@ function poller(tab: ReturnType<typeof fakeTab>, fetchPresence: () => Promise<Pr
   return created;
 }
 
+/**
+ * Lets at least `n` poll intervals pass, as a poller of the same interval in another widget counts them: the way to
+ * show that something did NOT happen meanwhile, without a fixed sleep.
+ */
+async function intervalsPass(n: number, intervalMs = 40): Promise<void> {
+  let ticks = 0;
+  const clock = poller(fakeTab(undefined), async () => (ticks++, answer(true)), { name: `clock-${Math.random()}`, intervalMs });
+  await until(() => expect(ticks).toBeGreaterThanOrEqual(n + 1));
+  clock.stop();
+}
+
 describe('presence poller', () => {
   it('polls once per browser: one tab leads, the others get its answers', async () => {
     const locks = fakeLocks();
-    let calls = 0;
-    const fetch = async () => (calls++, answer(true));
-    const a = poller(fakeTab(locks), fetch);
-    const b = poller(fakeTab(locks), fetch);
-    await sleep(330);
-    // ~330 / 40 polls for one poller; two pollers would make twice as many.
-    expect(calls).toBeGreaterThanOrEqual(6);
-    expect(calls).toBeLessThanOrEqual(10);
+    const calls = { a: 0, b: 0 };
+    const a = poller(fakeTab(locks), async () => (calls.a++, answer(true)));
+    const b = poller(fakeTab(locks), async () => (calls.b++, answer(true)));
+    await until(() => expect(calls.a + calls.b).toBeGreaterThanOrEqual(6));
+    // Every poll from the one tab holding the lock; both tabs know the answer.
+    expect(Math.min(calls.a, calls.b)).toBe(0);
     expect(a.$presence.get()).toEqual({ chat: true });
     expect(b.$presence.get()).toEqual({ chat: true });
   });
 
   it('a newcomer takes the leader\'s latest answer instead of fetching', async () => {
     const locks = fakeLocks();
-    let calls = 0;
-    poller(fakeTab(locks), async () => (calls++, answer(false)), { name: 'newcomer', intervalMs: 1000 });
-    await sleep(50);
-    expect(calls).toBe(1);
-    const late = poller(fakeTab(locks), async () => (calls++, answer(true)), { name: 'newcomer', intervalMs: 1000 });
-    await sleep(50);
-    expect(late.$presence.get()).toEqual({ chat: false });
-    expect(calls).toBe(1);
+    let leaderCalls = 0;
+    let lateCalls = 0;
+    const leader = poller(fakeTab(locks), async () => (leaderCalls++, answer(false)), { name: 'newcomer', intervalMs: 60_000 });
+    await until(() => expect(leader.$presence.get()).toEqual({ chat: false }));
+    const late = poller(fakeTab(locks), async () => (lateCalls++, answer(true)), { name: 'newcomer', intervalMs: 60_000 });
+    await until(() => expect(late.$presence.get()).toEqual({ chat: false }));
+    expect([leaderCalls, lateCalls]).toEqual([1, 0]);
   });
 
   it('a hidden tab never polls; a leader that hides hands over to a visible tab; on return it refreshes', async () => {
@@ -101,65 +110,72 @@ describe('presence poller', () => {
     const second = fakeTab(locks);
     poller(first, async () => (calls.push('first'), answer(true)), { name: 'hide' });
     poller(second, async () => (calls.push('second'), answer(true)), { name: 'hide' });
-    await sleep(100);
+    await until(() => expect(calls.length).toBeGreaterThanOrEqual(2));
     expect(new Set(calls)).toEqual(new Set(['first']));
+
     first.setVisibility('hidden');
     calls.length = 0;
-    await sleep(120);
-    expect(calls.length).toBeGreaterThan(0);
+    await until(() => expect(calls.length).toBeGreaterThanOrEqual(2));
     expect(new Set(calls)).toEqual(new Set(['second']));
+
     second.setVisibility('hidden');
-    await sleep(20);
     calls.length = 0;
-    await sleep(150);
+    await intervalsPass(4);
     expect(calls).toEqual([]);
+
     first.setVisibility('visible');
-    await sleep(30);
-    expect(calls).toEqual(['first']);
+    await until(() => expect(calls).toContain('first'));
+    expect(new Set(calls)).toEqual(new Set(['first']));
   });
 
-  it('backs off exponentially with jitter on errors, then says unknown', async () => {
+  it('backs off exponentially with jitter on errors; with no answer yet, presence is unknown at once', async () => {
     const at: number[] = [];
     const start = performance.now();
     const failing = poller(fakeTab(fakeLocks()), async () => {
       at.push(performance.now() - start);
       throw new Error('offline');
     }, { name: 'backoff', intervalMs: 20, random: () => 1 });
-    await sleep(400);
+    await until(() => expect(failing.$presence.get()).toEqual({ chat: null }));
+    await until(() => expect(at.length).toBeGreaterThanOrEqual(3));
     const gaps = at.slice(1).map((time, index) => time - at[index]!);
-    // 20 ms · 2^failures at the top of the jitter range: 40, 80, 160…
-    expect(gaps.length).toBeGreaterThanOrEqual(2);
+    // 20 ms · 2^failures at the top of the jitter range: 40, 80, 160… (a busy machine only makes them longer).
     expect(gaps[0]).toBeGreaterThanOrEqual(38);
     expect(gaps[1]).toBeGreaterThanOrEqual(78);
-    expect(failing.$presence.get()).toEqual({ chat: null });
   });
 
-  it('keeps the last known value through a single failed poll', async () => {
-    let fail = false;
-    const steady = poller(fakeTab(fakeLocks()), async () => {
-      if (fail) throw new Error('blip');
-      return answer(false);
-    }, { name: 'blip', intervalMs: 30, random: () => 0 });
-    await sleep(20);
-    fail = true;
-    await sleep(40);
-    expect(steady.$presence.get()).toEqual({ chat: false });
+  it('keeps the last known value through two failed polls; the third makes it unknown', async () => {
+    // What the tab showed when each poll started: after 0, 1, 2 failures, then the answer after the third.
+    const seenAtPoll: unknown[] = [];
+    let polls = 0;
+    const steady: PresencePoller = poller(fakeTab(fakeLocks()), async () => {
+      seenAtPoll.push(steady?.$presence.get());
+      if (++polls === 1) return answer(false);
+      throw new Error('blip');
+    }, { name: 'threshold', intervalMs: 5, random: () => 0 });
+    await until(() => expect(polls).toBeGreaterThanOrEqual(4));
+    expect(seenAtPoll.slice(1, 4)).toEqual([{ chat: false }, { chat: false }, { chat: false }]);
+    await until(() => expect(steady.$presence.get()).toEqual({ chat: null }));
   });
 
   it('without Web Locks, each visible tab polls for itself', async () => {
-    let calls = 0;
-    poller(fakeTab(undefined), async () => (calls++, answer(true)), { name: 'nolocks' });
-    await sleep(100);
-    expect(calls).toBeGreaterThanOrEqual(2);
+    const calls = { a: 0, b: 0 };
+    poller(fakeTab(undefined), async () => (calls.a++, answer(true)), { name: 'nolocks' });
+    poller(fakeTab(undefined), async () => (calls.b++, answer(true)), { name: 'nolocks' });
+    await until(() => expect(Math.min(calls.a, calls.b)).toBeGreaterThanOrEqual(2));
   });
 
-  it('stop() ends polling and closes the channel', async () => {
+  it('stop() ends polling and closes the channel: answers of other tabs no longer reach it', async () => {
+    const locks = fakeLocks();
     let calls = 0;
-    const stopped = poller(fakeTab(fakeLocks()), async () => (calls++, answer(true)), { name: 'stop' });
-    await sleep(10);
+    const stopped = poller(fakeTab(locks), async () => (calls++, answer(true)), { name: 'stop' });
+    await until(() => expect(stopped.$presence.get()).toEqual({ chat: true }));
     stopped.stop();
     const before = calls;
-    await sleep(120);
+    // Another tab takes over and says "offline": it hears nothing more, and polls no more.
+    const other = poller(fakeTab(locks), async () => answer(false), { name: 'stop' });
+    await until(() => expect(other.$presence.get()).toEqual({ chat: false }));
+    await intervalsPass(4);
     expect(calls).toBe(before);
+    expect(stopped.$presence.get()).toEqual({ chat: true });
   });
 });

@@ -66,6 +66,12 @@ test.describe('Chaport as a channel', () => {
   test('open(), openChannel(\'chat\') and close() stay consistent with Chaport\'s state', async ({ page, stack }) => {
     await openWidgetPage(page, stack, 'all');
     await waitForEvent(page, 'ready');
+    // open(): our panel, Chaport's window untouched (not even loaded).
+    await page.evaluate(() => (window as any).omniwidget('open'));
+    await expect(panel(page)).toBeVisible();
+    expect(await page.evaluate(() => typeof (window as any).chaport)).toBe('undefined');
+    await page.evaluate(() => (window as any).omniwidget('close'));
+    await expect(panel(page)).toHaveCount(0);
     await page.evaluate(() => (window as any).omniwidget('openChannel', 'chat'));
     await expect(chatWindow(page)).toBeVisible();
     expect(await page.evaluate(() => (window as any).chaport.getWidgetState())).toBe('expanded');
@@ -78,6 +84,8 @@ test.describe('Chaport as a channel', () => {
     await expect(launcher(page)).toHaveCount(0);
     await page.evaluate(() => (window as any).omniwidget('toggle'));
     await expect(chatWindow(page)).toBeHidden();
+    expect(await page.evaluate(() => (window as any).chaport.getWidgetState())).toBe('collapsed');
+    await expect(launcher(page)).toBeVisible();
   });
 
   test('identify() after Chaport loaded reaches it through setVisitorData', async ({ page, stack }) => {

@@ -34,6 +34,7 @@ test.describe('the e-mail form', () => {
   });
 
   test('sends once, says so, and the helpdesk stores it with the page it came from', async ({ page, stack }) => {
+    const since = Date.now();
     await openWidgetPage(page, stack, 'mail-only');
     await launcher(page).click();
     const f = form(page);
@@ -44,9 +45,12 @@ test.describe('the e-mail form', () => {
     await f.send.click();
     await expect(f.status).toHaveText('Thank you! Your message has been sent. We will reply to ann@example.com.');
     const sent = await waitForEvent(page, 'message:sent');
-    const stored = (await stack.db.read((q) => listMessages(q, 'mail-only'))).find((message) => message.message === text);
-    expect(stored).toMatchObject({ id: sent.payload.id, name: 'Ann', email: 'ann@example.com', origin: stack.site });
-    expect(stored?.page).toMatch(new RegExp(`^${stack.site}/t/mail-only`));
+    // Once: one request, one stored message with this text.
+    expect(stack.requests.filter((request) => request.at >= since && request.method === 'POST' && request.path === '/v1/widgets/mail-only/messages')).toHaveLength(1);
+    const stored = (await stack.db.read((q) => listMessages(q, 'mail-only'))).filter((message) => message.message === text);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ id: sent.payload.id, name: 'Ann', email: 'ann@example.com', origin: stack.site });
+    expect(stored[0]!.page).toMatch(new RegExp(`^${stack.site}/t/mail-only`));
     await panel(page).getByRole('button', { name: 'Write another message' }).click();
     await expect(f.message).toHaveValue('');
     await expect(f.email).toHaveValue('ann@example.com');

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { chatFrame, chatWindow, operatorReplies, startConversation, visitorClosesChat, visitorIdOf } from './chaport.ts';
-import { APP_ID, channelItems, expect, launcher, openWidgetPage, panel, recordedEvents, test, waitForEvent } from './fixtures.ts';
+import { APP_ID, channelItems, expect, launcher, openWidgetPage, pageSettles, panel, recordedEvents, test, waitForEvent } from './fixtures.ts';
 
 test.describe('Chaport as a channel', () => {
   test('nothing is requested from Chaport until the visitor picks the chat; then insert.js, once, the documented way', async ({ page, stack }) => {
@@ -15,7 +15,7 @@ test.describe('Chaport as a channel', () => {
     await openWidgetPage(page, stack, 'all');
     await launcher(page).click();
     await expect(channelItems(page)).toHaveCount(10);
-    await page.waitForTimeout(500);
+    await pageSettles(page);
     expect(sandboxRequests).toEqual([]);
     expect(await page.evaluate(() => typeof (window as any).chaport)).toBe('undefined');
 
@@ -187,7 +187,7 @@ test.describe('re-open on agent reply', () => {
     expect(message.payload).toEqual({ channel: 'chat', reopened: false });
     await expect(launcher(page).locator('.badge')).toHaveText('1');
     await expect(launcher(page)).toHaveAttribute('aria-label', 'Contact us. Unread messages: 1');
-    await page.waitForTimeout(500);
+    await pageSettles(page);
     await expect(chatWindow(page)).toBeHidden();
     // The badge leads straight to the chat, and clears there.
     await launcher(page).click();
@@ -204,7 +204,7 @@ test.describe('re-open on agent reply', () => {
     await visitorClosesChat(page); // closed again right after it re-opened itself
     await operatorReplies(stack, visitorId, 'Second reply');
     await expect(launcher(page).locator('.badge')).toHaveText('1');
-    await page.waitForTimeout(500);
+    await pageSettles(page);
     await expect(chatWindow(page)).toBeHidden();
     const messages = (await recordedEvents(page)).filter((event) => event.name === 'chat:message').map((event) => event.payload.reopened);
     expect(messages).toEqual([true, false]);
@@ -269,7 +269,7 @@ test.describe('consent', () => {
     await launcher(page).click();
     await panel(page).locator('[data-channel="chat"]').click();
     await expect(panel(page).getByText('The chat is provided by Chaport, which stores cookies in your browser.')).toBeVisible();
-    await page.waitForTimeout(300);
+    await pageSettles(page);
     expect(sandboxRequests).toEqual([]);
     expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
     await panel(page).getByRole('button', { name: 'Accept and open the chat' }).click();

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, launcher, openWidgetPage, panel, test, waitForEvent } from './fixtures.ts';
+import { expect, launcher, openWidgetPage, panel, presenceIntervalsPass, test, waitForEvent } from './fixtures.ts';
 
 const PROPERTIES = [
   'display', 'position', 'top', 'right', 'bottom', 'left', 'width', 'height', 'margin', 'padding', 'border', 'border-radius',
@@ -75,7 +75,7 @@ test.describe('host-page citizenship', () => {
     expect(violations).toEqual([]);
   });
 
-  test('destroy() leaves no node, listener, timer, global or request behind', async ({ page, stack }) => {
+  test('destroy() leaves no node, listener, timer, global or request behind', async ({ browser, page, stack }) => {
     // Attribute every listener, timer and observer to the script that made it.
     await page.addInitScript(() => {
       const ours = () => /omniwidget\.js/.test(new Error().stack ?? '');
@@ -159,7 +159,7 @@ test.describe('host-page citizenship', () => {
     await page.evaluate(() => (window as any).omniwidget('destroy'));
     let requestsAfter = 0;
     page.on('request', (request) => request.url().startsWith(stack.api) && requestsAfter++);
-    await page.waitForTimeout(4500); // two presence intervals
+    await presenceIntervalsPass(browser, stack, 2);
     expect(await counts(), await page.evaluate(() => (window as any).__alive.join(', '))).toEqual({ listeners: 0, timeouts: 0, intervals: 0, observers: 0, channels: 0 });
     expect(requestsAfter).toBe(0);
     expect(await page.locator('omniwidget-root').count()).toBe(0);

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { DEMO_APP_ID, startStack, type Origins, type Stack } from '../../demo/stack.ts';
 
 /**
@@ -187,3 +187,28 @@ export async function waitForEvent(page: Page, name: string, predicate: (event: 
   await expect.poll(async () => (found = (await recordedEvents(page)).find((event) => event.name === name && predicate(event))), { message: `event "${name}"` }).toBeTruthy();
   return found!;
 }
+
+/**
+ * Lets `n` presence intervals pass (2 s: the test widgets' `pollSeconds`), as a widget in a browser context of its
+ * own counts them with its polls: how a test shows that something did NOT happen meanwhile, without a fixed sleep
+ * that a busy machine could make too short.
+ */
+export async function presenceIntervalsPass(browser: Browser, stack: Stack & { requests: ApiRequest[] }, n: number): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    const clock = await context.newPage();
+    const since = Date.now();
+    await openWidgetPage(clock, stack, 'presence-only');
+    const ticks = () => stack.requests.filter((request) => request.path === '/v1/widgets/presence-only/presence' && request.at >= since).length;
+    await expect.poll(ticks, { timeout: 30_000, message: `${n} presence intervals` }).toBeGreaterThanOrEqual(n + 1);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The page has run what it had queued: two frames, then an idle period (when a lazy load "when the browser is idle"
+ * would start). What a test waits for before saying that something did not happen on its own.
+ */
+export const pageSettles = (page: Page): Promise<unknown> =>
+  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(done, { timeout: 5000 })))));

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { APP_ID, channelItems, expect, launcher, openWidgetPage, panel, recordedEvents, test, waitForEvent, type ApiRequest } from './fixtures.ts';
+import { APP_ID, channelItems, expect, launcher, openWidgetPage, panel, presenceIntervalsPass, recordedEvents, test, waitForEvent, type ApiRequest } from './fixtures.ts';
 
 /**
  * Headless Chromium keeps every page "visible" and offers no way to hide one, so a hidden tab is simulated at the
@@ -91,7 +91,7 @@ test.describe('operator presence', () => {
     await expect(launcher(page)).toBeVisible({ timeout: 4000 });
   });
 
-  test('two tabs share one poller; both see every change', async ({ context, stack }) => {
+  test('two tabs share one poller; both see every change', async ({ browser, context, stack }) => {
     const first = await context.newPage();
     const second = await context.newPage();
     await openWidgetPage(first, stack, 'presence');
@@ -99,8 +99,9 @@ test.describe('operator presence', () => {
     await waitForEvent(first, 'presence');
     await waitForEvent(second, 'presence');
     const since = Date.now();
-    await first.waitForTimeout(7000);
-    // pollSeconds = 2: one browser-wide poller makes ~3–4 polls in 7 s; two would make ~7.
+    await presenceIntervalsPass(browser, stack, 3);
+    // One browser-wide poller makes one poll per interval (3, and one more if the clock's page was slow to start);
+    // two would make 6 or more.
     expect(presencePolls(stack.requests, 'presence', since).length).toBeLessThanOrEqual(5);
     expect(presencePolls(stack.requests, 'presence', since).length).toBeGreaterThanOrEqual(2);
     stack.chaport.state.setOperatorStatus(APP_ID, 'op-anna', 'offline');
@@ -108,13 +109,13 @@ test.describe('operator presence', () => {
     await waitForEvent(second, 'presence', (event) => event.payload.online === false);
   });
 
-  test('a hidden tab makes no requests, and refreshes when it comes back', async ({ page, stack }) => {
+  test('a hidden tab makes no requests, and refreshes when it comes back', async ({ browser, page, stack }) => {
     await openWidgetPage(page, stack, 'presence');
     await waitForEvent(page, 'presence');
     await setVisibility(page, 'hidden');
     const hiddenSince = Date.now();
     stack.chaport.state.setOperatorStatus(APP_ID, 'op-anna', 'offline');
-    await page.waitForTimeout(5000);
+    await presenceIntervalsPass(browser, stack, 2);
     expect(presencePolls(stack.requests, 'presence', hiddenSince)).toEqual([]);
     const visibleSince = Date.now();
     await setVisibility(page, 'visible');
@@ -122,11 +123,11 @@ test.describe('operator presence', () => {
     expect(presencePolls(stack.requests, 'presence', visibleSince)[0]!.at - visibleSince).toBeLessThan(1000);
   });
 
-  test('with display: "always", nothing is polled', async ({ page, stack }) => {
+  test('with display: "always", nothing is polled', async ({ browser, page, stack }) => {
     const since = Date.now();
     await openWidgetPage(page, stack, 'all');
     await launcher(page).click();
-    await page.waitForTimeout(3000);
+    await presenceIntervalsPass(browser, stack, 1);
     expect(presencePolls(stack.requests, 'all', since)).toEqual([]);
     await expect(channelItems(page).first()).toHaveText('Online chat');
   });

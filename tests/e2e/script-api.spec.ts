@@ -67,12 +67,14 @@ test.describe('script tag and JS API', () => {
         throw new Error('a broken listener does not stop the others');
       });
       w('on', 'open', () => calls.push('c'));
+      // Until the listeners have been called `count` times in all: a condition, not a fixed wait.
+      const heard = (count: number) => new Promise<void>((done) => (function check() { calls.length >= count ? done() : setTimeout(check, 5); })());
       w('open');
-      await new Promise((r) => setTimeout(r, 50));
+      await heard(3);
       w('close');
       offA();
       w('open');
-      await new Promise((r) => setTimeout(r, 50));
+      await heard(5);
       // `ready` already happened: a late listener is told at once.
       await new Promise((resolve) => w('on', 'ready', () => resolve(calls.push('ready'))));
       return calls;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createChaportSandbox } from '../../demo/chaport-sandbox/app.ts';
 import { DEMO_APP_ID, DEMO_TOKEN, defaultAccounts } from '../../demo/stack.ts';
 import { listen } from '../../src/server/http/listen.ts';
-import { ms, startServerProcess } from './support.ts';
+import { ms, startServerProcess, until } from './support.ts';
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 20);
 const DESKS = 50;
@@ -89,7 +89,7 @@ try {
   const write = { Cookie: cookie, 'X-CSRF-Token': csrfToken, Origin: api, 'Content-Type': 'application/json' };
   const mapped = await fetch(`${api}/v1/staff/${staff.id}`, { method: 'PATCH', headers: write, body: JSON.stringify({ chaport: { mapping: 'operator', operatorId: 'op-anna' } }) });
   if (!mapped.ok) throw new Error(`mapping failed: ${await mapped.text()}`);
-  while (!sandbox.state.restCalls.get('POST /api/v1/events/subscriptions')) await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(() => !!sandbox.state.restCalls.get('POST /api/v1/events/subscriptions'), "the server's webhook subscriptions");
 
   let visitorNumber = 0;
   /** Chats of new visitors, one after another; for each, how long until every desk's stream named it. */

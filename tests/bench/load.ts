@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { pace } from './support.ts';
 
 /**
  * An open-loop load generator: requests start at random (Poisson) moments at a fixed mean rate, whether or not
@@ -43,7 +44,7 @@ export async function openLoop(baseUrl: string, { rate, seconds, make }: { rate:
   while (due < end) {
     const wait = due - performance.now();
     // Never spin: a busy generator would take the CPU from the server it measures.
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await pace(wait);
     // Everything due by now goes out now: a late timer must not thin the load.
     while (due <= performance.now() && due < end) {
       const scheduled = due;

@@ -8,6 +8,7 @@
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
 import { startStack } from '../../demo/stack.ts';
+import { pace } from './support.ts';
 
 const REFRESH_MS = 1000;
 const VISITORS = 1000;
@@ -46,7 +47,7 @@ try {
     );
     // Wait out the rest of the refresh interval, as real pollers spread over time would.
     const rest = REFRESH_MS - (performance.now() - roundStart);
-    if (rest > 0 && round < ROUNDS - 1) await new Promise((resolve) => setTimeout(resolve, rest));
+    if (rest > 0 && round < ROUNDS - 1) await pace(rest);
   }
   const elapsed = performance.now() - started;
   const calls = upstream() - before;

@@ -84,3 +84,15 @@ export function runWrk(url: string, options: { method?: 'GET' | 'POST' | 'WEBHOO
     });
   });
 }
+
+/** Waits until `condition` holds (checked every `everyMs`), or fails naming `what` after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, { everyMs = 50, timeoutMs = 60_000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Pacing a load generator to a schedule (requests per second, refresh intervals): time is what is measured, not a condition. */
+export const pace = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

@@ -16,7 +16,7 @@ import { createChaportSandbox } from '../../demo/chaport-sandbox/app.ts';
 import { DEMO_APP_ID, DEMO_TOKEN, defaultAccounts } from '../../demo/stack.ts';
 import { listen } from '../../src/server/http/listen.ts';
 import { createTestDatabase, startPostgres } from '../support/postgres.ts';
-import { ms, runWrk, startServerProcess, type WrkResult } from './support.ts';
+import { ms, runWrk, startServerProcess, until, type WrkResult } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const VISITORS = 500;
@@ -41,15 +41,15 @@ async function measure(name: string, args: string[], env: Record<string, string>
   try {
     // The path secret: as Chaport knows it, from the subscriptions the server made.
     let base = '';
-    for (let tries = 0; !base && tries < 100; tries++) {
+    await until(async () => {
       const subscriptions = (await (await fetch(`${sandboxServer.url}/api/v1/events/subscriptions`, { headers: { Authorization: `Bearer ${DEMO_TOKEN}` } })).json()).result as { targetUrl: string }[];
       base = subscriptions[0]?.targetUrl.replace(/\/[^/]+$/, '').replace('http://127.0.0.1:1', server.url) ?? '';
-      if (!base) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return !!base;
+    }, "the server's webhook subscriptions", { everyMs: 100, timeoutMs: 10_000 });
     const url = `${base}/chat.newEvent.visitorMessage`;
     const steady = await runWrk(url, { method: 'WEBHOOK', connections: 32, rate: 200, seconds: SECONDS, visitors: VISITORS });
     const drainStarted = Date.now();
-    while ((await pendingJobs()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(async () => (await pendingJobs()) === 0, 'the job queue to drain', { timeoutMs: 600_000 });
     const drainMs = Date.now() - drainStarted;
     const flood = await runWrk(url, { method: 'WEBHOOK', connections: 32, seconds: SECONDS, visitors: VISITORS });
     return { name, steady, drainMs, flood, restCalls: [...sandbox.state.restCalls.values()].reduce((sum, n) => sum + n, 0) };

@@ -157,12 +157,14 @@ test.describe('re-open on agent reply', () => {
     await visitorClosesChat(page);
     const insertRequests: string[] = [];
     page.on('request', (request) => request.url().endsWith('/javascripts/insert.js') && insertRequests.push(request.url()));
+    // Chaport's window on the next page listens for replies once its event stream answers (the sandbox subscribes it first).
+    const listening = page.waitForResponse((response) => response.url().includes('/widget/api/events'));
     await page.locator('main a').click(); // a normal navigation to the next page
     await waitForEvent(page, 'ready');
     // The conversation is remembered: Chaport is loaded (hidden) so the reply can arrive here.
     await expect.poll(() => insertRequests.length).toBe(1);
     await expect(chatWindow(page)).toBeHidden();
-    await page.waitForTimeout(300);
+    await listening;
     await operatorReplies(stack, visitorId, 'Still there? Here is the answer.');
     await expect(chatWindow(page)).toBeVisible();
     await expect(chatFrame(page).locator('li.operator-message').last()).toHaveText(/Here is the answer/);

@@ -202,10 +202,16 @@ function afterMessage(conversation: ConversationRow, row: MessageRow, rules: Con
   }
 }
 
-/** Adds a message unless its external id is already stored; returns it, or null for a repeat. One UPDATE follows. */
+/** Adds a message unless its external id is already stored; returns it, or null for a repeat. */
 async function appendMessage(tx: Tx, conversation: ConversationRow, message: IncomingMessage, rules: ConversationRules): Promise<MessageRow | null> {
   const row = messageRow(conversation, message);
   if (!(await insertMessage(tx, row))) return null;
+  await messageAdded(tx, conversation, row, rules);
+  return row;
+}
+
+/** A message is stored: the conversation's counters, status and clocks move in one UPDATE, and the change is told. */
+async function messageAdded(tx: Tx, conversation: ConversationRow, row: MessageRow, rules: ConversationRules): Promise<void> {
   afterMessage(conversation, row, rules);
   conversation.updated_at = tx.now;
   await tx.run(
@@ -224,7 +230,6 @@ async function appendMessage(tx: Tx, conversation: ConversationRow, message: Inc
   );
   await changed(tx, conversation.id, 'message');
   await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(conversation), message: messageView(row) });
-  return row;
 }
 
 /**
@@ -401,19 +406,8 @@ export const conversationCommands = {
     const row = messageRow(conversation, { externalId: `agent:${randomUUID()}`, author: 'agent', authorName: staff.name, authorRef: staff.id, text, at: tx.now });
     row.delivery = 'sending';
     await insertMessage(tx, row);
-    afterMessage(conversation, row, rules);
-    await tx.run('UPDATE conversations SET message_count = ?, last_message = ?, last_activity_at = ?, live_until = ?, unanswered = ?, last_reply_at = ?, updated_at = ? WHERE id = ?', [
-      conversation.message_count,
-      conversation.last_message,
-      conversation.last_activity_at,
-      conversation.live_until,
-      conversation.unanswered,
-      conversation.last_reply_at,
-      tx.now,
-      conversation.id,
-    ]);
-    await changed(tx, conversation.id, 'message');
-    await emitWebhook(tx, rules.endpoints, 'message.created', { conversation: conversationView(conversation), message: messageView(row) });
+    // Its status moves as any message's does (a reply is activity: a live chat's silence clock restarts).
+    await messageAdded(tx, conversation, row, rules);
     await enqueue(tx, 'chaport.sendReply', { messageId: row.id }, { maxAttempts: REPLY_ATTEMPTS });
     return messageView(row);
   },

@@ -178,17 +178,20 @@ export function loadConfigFile(path: string, env: Record<string, string | undefi
 }
 
 export function loadServerConfig(path: string, env: Record<string, string | undefined> = process.env): ServerConfig {
+  return parseServerConfig(readConfigJson(path), env, `configuration file ${path}`);
+}
+
+/** The configuration file's JSON, not yet checked; a file that cannot be read or parsed says which and why. */
+export function readConfigJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigFileError(`Cannot read the configuration file ${path}: ${(error as Error).message}`);
   }
-  let input: unknown;
   try {
-    input = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigFileError(`The configuration file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseServerConfig(input, env, `configuration file ${path}`);
 }

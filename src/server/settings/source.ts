@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ConfigFileError, parseServerConfig, type ServerConfig } from '../config/file.ts';
+import { parseServerConfig, readConfigJson, type ServerConfig } from '../config/file.ts';
 import type { ConfigSource } from '../config/source.ts';
 import type { Logger } from '../log.ts';
 import type { AppDatabase } from '../storage/open.ts';
@@ -33,18 +32,7 @@ const EMPTY: ConfigDocument = { widgets: [] };
 
 /** The file, read and checked: a bad one is refused before anything else starts (or, on SIGHUP, logged and left). */
 function readConfigFile(path: string, env: Record<string, string | undefined>): { document: ConfigDocument; hash: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigFileError(`Cannot read the configuration file ${path}: ${(error as Error).message}`);
-  }
-  let document: ConfigDocument;
-  try {
-    document = JSON.parse(text) as ConfigDocument;
-  } catch (error) {
-    throw new ConfigFileError(`The configuration file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  const document = readConfigJson(path) as ConfigDocument;
   parseServerConfig(document, env, `configuration file ${path}`);
   // Of the content, not the bytes: reformatting the file is not a change.
   return { document, hash: createHash('sha256').update(JSON.stringify(document)).digest('base64url') };

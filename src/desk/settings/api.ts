@@ -34,7 +34,7 @@ export type { StaffMember };
 
 export const settingsApi = {
   get: () => call<Settings>('GET', '/v1/settings'),
-  save: (document: ConfigDocument, baseVersion: number | null, note?: string) => call<{ version: number }>('PUT', '/v1/settings', { document, baseVersion, ...(note ? { note } : {}) }),
+  save: (document: ConfigDocument, baseVersion: number | null, note?: string) => call<{ version: number; secrets: Settings['secrets'] }>('PUT', '/v1/settings', { document, baseVersion, ...(note ? { note } : {}) }),
   import: (document: unknown, baseVersion: number | null) => call<{ version: number }>('POST', '/v1/settings/import', { document, baseVersion }),
   versions: () => call<{ versions: VersionInfo[] }>('GET', '/v1/settings/versions'),
   version: (version: number) => call<VersionInfo & { document: ConfigDocument }>('GET', `/v1/settings/versions/${version}`),

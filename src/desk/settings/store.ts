@@ -45,10 +45,9 @@ export async function save(note?: string): Promise<boolean> {
   if (!saved || !draft) return false;
   $status.set({ kind: 'saving' });
   try {
-    const { version } = await settingsApi.save(draft, saved.version, note);
-    const fresh = await settingsApi.get();
-    $saved.set(fresh);
-    $draft.set(structuredClone(fresh.document));
+    // The server keeps the document as sent: the draft is now the version in force, no second request needed.
+    const { version, secrets } = await settingsApi.save(draft, saved.version, note);
+    $saved.set({ ...saved, version, document: structuredClone(draft), secrets });
     $issues.set({});
     $status.set({ kind: 'saved', text: `Saved as version ${version}. Open pages pick it up on their next load.` });
     return true;

@@ -201,6 +201,8 @@ test.describe('the settings for everyone', () => {
             await expect(page.frameLocator('iframe[title^="Preview of the widget"]').locator('omniwidget-root .launcher')).toBeVisible();
           }
           if (hash === '#/settings/history') await expect(page.locator('.versions > li').first()).toBeVisible();
+          // An automation rule on the page too (unsaved), with its conditions and actions.
+          if (hash === '#/settings/helpdesk') await page.getByRole('button', { name: 'Add an automation rule' }).click();
           expect(await audit(page), hash).toEqual([]);
           expect(await fits(page), hash).toBe(true);
           await page.screenshot({ path: test.info().outputPath(`settings-${viewport.width}-${hash.replace(/\W+/g, '-')}.png`) });

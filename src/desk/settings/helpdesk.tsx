@@ -222,7 +222,7 @@ function Chaport() {
         ))}
       </ol>
       <button type="button" class="secondary" onClick={() => update('helpdesk.chaport.routing', [...rules, { startPage: '', group: groups[0]?.id ?? '' }])}>
-        Add a rule
+        Add a start-page rule
       </button>
       <RoutingTest rules={rules} defaultGroup={(chaport.defaultGroup as string | undefined) ?? groups[0]?.id ?? 'general'} groups={groups} />
     </fieldset>
@@ -240,6 +240,86 @@ const ACTIONS = [
   ['assign', 'Assign to (agent e-mail)'],
   ['completeChat', 'Complete the chat, status'],
 ] as const;
+
+type GroupOptions = readonly (readonly [string, string])[];
+
+/** Which condition, which action: changing it starts the item afresh with that kind's fields. */
+function KindSelect({ id, label, value, options, onChange }: { id: string; label: string; value: string; options: readonly (readonly [string, string, ...unknown[]])[]; onChange: (kind: string) => void }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.currentTarget.value)}>
+        {options.map(([option, text]) => (
+          <option key={option} value={option}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function ConditionRow({ base, at, count, condition, groupOptions }: { base: string; at: number; count: number; condition: { field: string }; groupOptions: GroupOptions }) {
+  const path = `${base}.conditions[${at}]`;
+  return (
+    <div class="row">
+      <KindSelect
+        id={`${base}-condition-${at}`}
+        label={`Condition ${at + 1}`}
+        value={condition.field}
+        options={CONDITION_FIELDS}
+        onChange={(field) => update(path, { field, op: CONDITION_FIELDS.find((item) => item[0] === field)![2], value: field === 'channel' ? 'online_chat' : '' })}
+      />
+      {condition.field === 'channel' ? (
+        <SelectField
+          path={`${path}.value`}
+          label="Channel"
+          options={[
+            ['online_chat', 'Online chat'],
+            ['email', 'E-mail'],
+          ]}
+        />
+      ) : condition.field === 'group' ? (
+        <SelectField path={`${path}.value`} label="Group" options={groupOptions} empty="Choose a group" />
+      ) : (
+        <TextField path={`${path}.value`} label="Value" required />
+      )}
+      <RowActions path={`${base}.conditions`} index={at} count={count} name={`condition ${at + 1}`} />
+    </div>
+  );
+}
+
+function ActionRow({ base, at, count, action, groupOptions }: { base: string; at: number; count: number; action: { type: string }; groupOptions: GroupOptions }) {
+  const path = `${base}.actions[${at}]`;
+  return (
+    <div class="row">
+      <KindSelect
+        id={`${base}-action-${at}`}
+        label={`Action ${at + 1}`}
+        value={action.type}
+        options={ACTIONS}
+        onChange={(type) => update(path, type === 'setGroup' ? { type, group: groupOptions[0]?.[0] ?? '' } : type === 'assign' ? { type, agent: '' } : { type, status: 'resolved' })}
+      />
+      {action.type === 'setGroup' ? (
+        <SelectField path={`${path}.group`} label="Group" options={groupOptions} />
+      ) : action.type === 'assign' ? (
+        <TextField path={`${path}.agent`} label="Agent's e-mail" type="email" required />
+      ) : (
+        <SelectField
+          path={`${path}.status`}
+          label="Status"
+          options={[
+            ['open', 'Open'],
+            ['pending', 'Pending'],
+            ['resolved', 'Resolved'],
+            ['snoozed', 'Snoozed'],
+          ]}
+        />
+      )}
+      <RowActions path={`${base}.actions`} index={at} count={count} name={`action ${at + 1}`} />
+    </div>
+  );
+}
 
 function Automation() {
   useStore($draft);
@@ -267,87 +347,18 @@ function Automation() {
                   ['message.created', 'A visitor writes'],
                 ]}
               />
-              <h5>Conditions</h5>
+              <h4>Conditions</h4>
               <PartError path={`${base}.conditions`} />
               {rule.conditions.map((condition, at) => (
-                <div class="row" key={at}>
-                  <div class="field">
-                    <label for={`${base}-condition-${at}`}>Condition {at + 1}</label>
-                    <select
-                      id={`${base}-condition-${at}`}
-                      value={condition.field}
-                      onChange={(event) => {
-                        const field = event.currentTarget.value;
-                        const op = CONDITION_FIELDS.find((item) => item[0] === field)![2];
-                        update(`${base}.conditions[${at}]`, { field, op, value: field === 'channel' ? 'online_chat' : '' });
-                      }}
-                    >
-                      {CONDITION_FIELDS.map(([value, label]) => (
-                        <option key={value} value={value}>
-                          {label}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  {condition.field === 'channel' ? (
-                    <SelectField
-                      path={`${base}.conditions[${at}].value`}
-                      label="Channel"
-                      options={[
-                        ['online_chat', 'Online chat'],
-                        ['email', 'E-mail'],
-                      ]}
-                    />
-                  ) : condition.field === 'group' ? (
-                    <SelectField path={`${base}.conditions[${at}].value`} label="Group" options={groupOptions} empty="Choose a group" />
-                  ) : (
-                    <TextField path={`${base}.conditions[${at}].value`} label="Value" required />
-                  )}
-                  <RowActions path={`${base}.conditions`} index={at} count={rule.conditions.length} name={`condition ${at + 1}`} />
-                </div>
+                <ConditionRow key={at} base={base} at={at} count={rule.conditions.length} condition={condition} groupOptions={groupOptions} />
               ))}
               <button type="button" class="secondary small-button" onClick={() => update(`${base}.conditions`, [...rule.conditions, { field: 'messageText', op: 'contains', value: '' }])}>
                 Add a condition
               </button>
-              <h5>Actions</h5>
+              <h4>Actions</h4>
               <PartError path={`${base}.actions`} />
               {rule.actions.map((action, at) => (
-                <div class="row" key={at}>
-                  <div class="field">
-                    <label for={`${base}-action-${at}`}>Action {at + 1}</label>
-                    <select
-                      id={`${base}-action-${at}`}
-                      value={action.type}
-                      onChange={(event) => {
-                        const type = event.currentTarget.value;
-                        update(`${base}.actions[${at}]`, type === 'setGroup' ? { type, group: groupOptions[0]?.[0] ?? '' } : type === 'assign' ? { type, agent: '' } : { type, status: 'resolved' });
-                      }}
-                    >
-                      {ACTIONS.map(([value, label]) => (
-                        <option key={value} value={value}>
-                          {label}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  {action.type === 'setGroup' ? (
-                    <SelectField path={`${base}.actions[${at}].group`} label="Group" options={groupOptions} />
-                  ) : action.type === 'assign' ? (
-                    <TextField path={`${base}.actions[${at}].agent`} label="Agent's e-mail" type="email" required />
-                  ) : (
-                    <SelectField
-                      path={`${base}.actions[${at}].status`}
-                      label="Status"
-                      options={[
-                        ['open', 'Open'],
-                        ['pending', 'Pending'],
-                        ['resolved', 'Resolved'],
-                        ['snoozed', 'Snoozed'],
-                      ]}
-                    />
-                  )}
-                  <RowActions path={`${base}.actions`} index={at} count={rule.actions.length} name={`action ${at + 1}`} />
-                </div>
+                <ActionRow key={at} base={base} at={at} count={rule.actions.length} action={action} groupOptions={groupOptions} />
               ))}
               <button type="button" class="secondary small-button" onClick={() => update(`${base}.actions`, [...rule.actions, { type: 'completeChat', status: 'resolved' }])}>
                 Add an action
@@ -365,7 +376,7 @@ function Automation() {
           update('helpdesk.automation', [...rules, { id, name: '', on: 'message.created', conditions: [{ field: 'messageText', op: 'contains', value: '' }], actions: [{ type: 'setGroup', group: groupOptions[0]?.[0] ?? 'general' }] }]);
         }}
       >
-        Add a rule
+        Add an automation rule
       </button>
     </fieldset>
   );

@@ -158,6 +158,23 @@ test.describe('the settings', () => {
     await expect(page.locator('#routing-test-result')).toHaveText('A chat started there goes to Billing questions (rule 1).');
     await page.getByLabel('Try a start page').fill(`${stack.site}/blog`);
     await expect(page.locator('#routing-test-result')).toHaveText('A chat started there goes to General (no rule matches: the default group).');
+    // The integration's settings as the server has them.
+    await expect(page.getByLabel('Default group for new chats')).toHaveValue('general');
+    await expect(page.getByLabel('Complete a chat after this many minutes of silence')).toHaveValue('30');
+    await expect(page.getByLabel("Where agents see the visitor's Chaport data")).toHaveValue('integrations');
+
+    // Operator mapping: a new person answers as one of Chaport's operators, which Olga already uses.
+    await page.getByRole('link', { name: 'Staff', exact: true }).click();
+    const email = `${unique('lev')}@acme.example`;
+    await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
+    await page.getByRole('textbox', { name: 'Name' }).fill('Lev');
+    await page.getByLabel('Replies in Chaport go out as').selectOption('operator:op-anna');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const lev = page.locator('.person', { hasText: email });
+    await expect(lev).toContainText('Operator Anna');
+    await expect(lev.locator('.note')).toContainText(`Shares this Chaport operator with ${ADMIN.name}`);
+    const stored = (await (await page.request.get(`${stack.api}/v1/staff`)).json()).staff.find((person: { email: string }) => person.email === email);
+    expect(stored.chaport).toEqual({ mapping: 'operator', operatorId: 'op-anna' });
   });
 
   test('an agent sees no settings: no link, and the API refuses them', async ({ page, stack }) => {

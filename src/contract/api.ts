@@ -1,22 +1,8 @@
 import * as v from 'valibot';
 import { httpUrlSchema } from './config.ts';
 
-/** Helpdesk API v1 paths, shared by the SDK (to call them) and the server (to route them). */
-export const apiPaths = {
-  config: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/config`,
-  presence: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/presence`,
-  messages: (widgetId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/messages`,
-  replies: (widgetId: string, visitorId: string) => `/v1/widgets/${encodeURIComponent(widgetId)}/replies/${encodeURIComponent(visitorId)}`,
-} as const;
+export { IDEMPOTENCY_KEY_HEADER, WIDGET_VISITOR_FIELD, apiPaths } from './wire.ts';
 
-/**
- * The Chaport custom visitor field in which the SDK puts its own visitor id (with `setVisitorData`, Chaport's
- * documented way): how the helpdesk knows which widget a reply is for (`replies`).
- */
-export const WIDGET_VISITOR_FIELD = 'omniwidget';
-
-/** The header that makes `POST /messages` safe to retry (IETF draft "The Idempotency-Key HTTP Header Field"). */
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const idempotencyKeySchema = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{8,128}$/, 'must be 8–128 printable ASCII characters'));
 
 export const MESSAGE_LIMITS = { name: 200, email: 254, message: 5000 } as const;

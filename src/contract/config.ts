@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { textsSchema } from './texts.ts';
+import { LOCALES, WIDGET_ID_PATTERN, type ChannelType as WireChannelType } from './wire.ts';
 
 /**
  * The widget's public configuration: what `GET /v1/widgets/{id}/config` returns and the SDK validates.
@@ -7,14 +8,14 @@ import { textsSchema } from './texts.ts';
  * (see `src/server/config-file.ts`), so the wire format cannot drift between the two sides.
  */
 
-export const LOCALES = ['en', 'ru'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { CHANNEL_TYPES, LOCALES } from './wire.ts';
+export type { Locale } from './wire.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `must be at most ${max} characters`));
 
 export const widgetIdSchema = v.pipe(
   v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1–64 letters, digits, "-" or "_", starting with a letter or digit'),
+  v.regex(WIDGET_ID_PATTERN, 'must be 1–64 letters, digits, "-" or "_", starting with a letter or digit'),
 );
 
 const channelId = v.pipe(
@@ -89,7 +90,9 @@ const channelShapes = {
   link: { ...common, type: v.literal('link'), url: httpUrlSchema, label: localizedText },
 } as const;
 
-export const CHANNEL_TYPES = Object.keys(channelShapes) as ChannelType[];
+// The wire's list of types and the schemas here are one list: a type added to one side only fails the type check.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<WireChannelType, keyof typeof channelShapes>;
 
 export const channelSchema = v.variant(
   'type',

@@ -1,34 +1,22 @@
 /**
- * The wire format between the SDK and the helpdesk API, defined once: schemas (valibot) and the types
- * inferred from them. Both `src/widget` and `src/server` import from here and nowhere else.
+ * `omniwidget/contract`: the wire format between the SDK and the helpdesk API, defined once — schemas (valibot),
+ * the types inferred from them, and the routes and headers. This barrel is the public surface, kept to what an
+ * integrator needs to call or serve the API; the SDK and the server import the files beside it directly.
  */
+export { channelSchema, widgetConfigSchema } from './config.ts';
+export type { Channel, ChannelOf, ChannelType, ChaportChannel, LocalizedText, WidgetConfig, WidgetConfigInput } from './config.ts';
+export { errorBodySchema, messageRequestSchema, messageResponseSchema, presenceResponseSchema } from './api.ts';
+export type { ChannelPresence, ErrorBody, ErrorCode, MessageRequest, MessageResponse, PresenceResponse } from './api.ts';
+export { formatIssues } from './issues.ts';
+export { DEFAULT_TEXTS } from './texts.ts';
+export type { TextKey, Texts } from './texts.ts';
 export {
   CHANNEL_TYPES,
-  LOCALES,
-  chaportChannelEntries,
-  channelRules,
-  channelSchema,
-  channelShapes,
-  httpUrlSchema,
-  themeSchema,
-  widgetConfigEntries,
-  widgetConfigSchema,
-  widgetIdSchema,
-} from './config.ts';
-export type { Channel, ChannelOf, ChannelType, ChaportChannel, Locale, LocalizedText, WidgetConfig, WidgetConfigInput } from './config.ts';
-export {
-  ERROR_CODES,
   IDEMPOTENCY_KEY_HEADER,
-  MESSAGE_LIMITS,
+  IDEMPOTENT_REPLAYED_HEADER,
+  LOCALES,
+  WIDGET_API_BASE,
   apiPaths,
-  WIDGET_VISITOR_FIELD,
-  errorBodySchema,
-  idempotencyKeySchema,
-  messageRequestSchema,
-  messageResponseSchema,
-  presenceResponseSchema,
-} from './api.ts';
-export type { ChannelPresence, ErrorBody, ErrorCode, MessageField, MessageRequest, MessageResponse, PresenceResponse } from './api.ts';
-export { formatIssues, issueMessage, issuePath } from './issues.ts';
-export { DEFAULT_TEXTS, fill, textsSchema } from './texts.ts';
-export type { TextKey, Texts } from './texts.ts';
+  widgetRoutes,
+} from './wire.ts';
+export type { Locale } from './wire.ts';

@@ -3,6 +3,7 @@ import type { ConfigSource } from './config/source.ts';
 import type { WidgetEntry } from './config/file.ts';
 import { serveConfig } from './config/route.ts';
 import { serveReplies } from './conversations/replies-route.ts';
+import { WIDGET_API_BASE, widgetRoutes } from '../contract/wire.ts';
 import { admission } from './http/admission.ts';
 import { clientIp } from './http/client-ip.ts';
 import { PREFLIGHT_HEADERS, applyCors, originAllowed } from './http/cors.ts';
@@ -141,11 +142,11 @@ export function createApi(options: ApiOptions): Hono {
     return c.body(null, 204);
   });
 
-  api.get('/:id/config', (c) => serveConfig(c, c.var.widget));
-  api.get('/:id/replies/:visitor', (c) => serveReplies(c, db, c.req.param('visitor')));
-  api.get('/:id/presence', (c) => servePresence(c, c.var.widget, presence));
+  api.get(widgetRoutes.config, (c) => serveConfig(c, c.var.widget));
+  api.get(widgetRoutes.replies, (c) => serveReplies(c, db, c.req.param('visitor')));
+  api.get(widgetRoutes.presence, (c) => servePresence(c, c.var.widget, presence));
   api.post(
-    '/:id/messages',
+    widgetRoutes.messages,
     (c, next) => {
       // Refused before the body is read; the SDK never sends a request without Origin from a browser.
       const origin = c.req.header('Origin');
@@ -163,11 +164,11 @@ export function createApi(options: ApiOptions): Hono {
     writes,
     (c) => receiveMessage(c, c.var.widget, db, rulesOf(widgets.helpdesk()), log),
   );
-  api.all('/:id/config', methodNotAllowed('GET'));
-  api.all('/:id/presence', methodNotAllowed('GET'));
-  api.all('/:id/messages', methodNotAllowed('POST'));
+  api.all(widgetRoutes.config, methodNotAllowed('GET'));
+  api.all(widgetRoutes.presence, methodNotAllowed('GET'));
+  api.all(widgetRoutes.messages, methodNotAllowed('POST'));
 
-  app.route('/v1/widgets', api);
+  app.route(WIDGET_API_BASE, api);
 
   // Chaport's webhooks: authenticated by the secret in their path, stored before they are acknowledged.
   const chaport = options.chaport;

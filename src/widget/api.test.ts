@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TEXTS } from '../contract/index.ts';
+import { DEFAULT_TEXTS } from '../contract/texts.ts';
 import { createApiClient } from './api.ts';
 import { ConfigError } from './errors.ts';
 

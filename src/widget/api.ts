@@ -1,18 +1,9 @@
 import ky, { HTTPError, TimeoutError } from 'ky';
 import * as v from 'valibot';
-import {
-  IDEMPOTENCY_KEY_HEADER,
-  apiPaths,
-  channelSchema,
-  errorBodySchema,
-  formatIssues,
-  messageResponseSchema,
-  presenceResponseSchema,
-  widgetConfigSchema,
-  type MessageRequest,
-  type PresenceResponse,
-  type WidgetConfig,
-} from '../contract/index.ts';
+import { IDEMPOTENCY_KEY_HEADER, apiPaths } from '../contract/wire.ts';
+import { channelSchema, widgetConfigSchema, type WidgetConfig } from '../contract/config.ts';
+import { errorBodySchema, messageResponseSchema, presenceResponseSchema, type MessageRequest, type PresenceResponse } from '../contract/api.ts';
+import { formatIssues } from '../contract/issues.ts';
 import { ConfigError, MessageError } from './errors.ts';
 
 export type SendOutcome =

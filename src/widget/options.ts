@@ -1,5 +1,7 @@
 import * as v from 'valibot';
-import { LOCALES, issueMessage, issuePath, widgetIdSchema, type Locale } from '../contract/index.ts';
+import { LOCALES, type Locale } from '../contract/wire.ts';
+import { issueMessage, issuePath } from '../contract/issues.ts';
+import { widgetIdSchema } from '../contract/config.ts';
 import { OptionsError } from './errors.ts';
 
 /** Options of `createWidget`. The script tag maps its `data-*` attributes onto the same options. */

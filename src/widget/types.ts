@@ -1,4 +1,4 @@
-import type { ChannelType } from '../contract/index.ts';
+import type { ChannelType } from '../contract/config.ts';
 import type { OmniwidgetError } from './errors.ts';
 
 /** What the site knows about the visitor; passed to Chaport (`setVisitorData`) and used to prefill the e-mail form. */

@@ -1,5 +1,5 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import type { Channel, WidgetConfig } from '../contract/index.ts';
+import type { Channel, WidgetConfig } from '../contract/config.ts';
 import { createApiClient, type ApiClient } from './api.ts';
 import { channelHref, opensNewTab } from './channels/links.ts';
 import { visibleChannels, type PresenceMap } from './channels/visibility.ts';

@@ -1,19 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import {
-  DEFAULT_TEXTS,
-  LOCALES,
-  channelRules,
-  channelShapes,
-  formatIssues,
-  issueMessage,
-  issuePath,
-  widgetConfigEntries,
-  widgetConfigSchema,
-  type ChaportChannel,
-  type TextKey,
-  type WidgetConfig,
-} from '../../contract/index.ts';
+import { DEFAULT_TEXTS, type TextKey } from '../../contract/texts.ts';
+import { LOCALES } from '../../contract/wire.ts';
+import { channelRules, channelShapes, widgetConfigEntries, widgetConfigSchema, type ChaportChannel, type WidgetConfig } from '../../contract/config.ts';
+import { formatIssues, issueMessage, issuePath } from '../../contract/issues.ts';
 import { helpdeskSettingsSchema } from '../../contract/helpdesk.ts';
 import { resource, type Resource } from '../http/compress.ts';
 import { readableOn } from './contrast.ts';

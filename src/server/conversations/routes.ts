@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { completeRequestSchema, conversationQuerySchema } from '../../contract/helpdesk.ts';
-import { formatIssues, issuePath } from '../../contract/index.ts';
+import { formatIssues, issuePath } from '../../contract/issues.ts';
 import type { ConfigSource } from '../config/source.ts';
 import { staffOf, type AuthEnv, type Principal } from '../http/auth.ts';
 import { canSee } from '../staff/staff.ts';

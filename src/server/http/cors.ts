@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import type { WidgetConfig } from '../../contract/index.ts';
+import type { WidgetConfig } from '../../contract/config.ts';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../../contract/wire.ts';
 
 /** Whether a browser at `origin` may use this widget's API: its `allowedOrigins`, where `"*"` allows any. */
 export function originAllowed(config: WidgetConfig, origin: string): boolean {
@@ -15,13 +16,13 @@ export function applyCors(c: Context, config: WidgetConfig): void {
   const origin = c.req.header('Origin');
   if (origin && originAllowed(config, origin)) {
     c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Expose-Headers', 'ETag, Retry-After, Idempotent-Replayed');
+    c.header('Access-Control-Expose-Headers', `ETag, Retry-After, ${IDEMPOTENT_REPLAYED_HEADER}`);
   }
 }
 
 export const PREFLIGHT_HEADERS = {
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key',
+  'Access-Control-Allow-Headers': `Content-Type, ${IDEMPOTENCY_KEY_HEADER}`,
   // Chromium caps this at 2 hours; 10 minutes keeps retries of the e-mail form free of extra round trips.
   'Access-Control-Max-Age': '600',
 } as const;

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorBody, ErrorCode } from '../../contract/index.ts';
+import type { ErrorBody, ErrorCode } from '../../contract/api.ts';
 
 /**
  * An error the API answers with on purpose: its status, code and message reach the client as

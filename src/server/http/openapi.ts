@@ -1,7 +1,8 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type { BaseIssue, BaseSchema } from 'valibot';
 import { completeRequestSchema, conversationDetailSchema, conversationListSchema } from '../../contract/helpdesk.ts';
-import { errorBodySchema, messageRequestSchema, messageResponseSchema, presenceResponseSchema, widgetConfigSchema } from '../../contract/index.ts';
+import { errorBodySchema, messageRequestSchema, messageResponseSchema, presenceResponseSchema } from '../../contract/api.ts';
+import { widgetConfigSchema } from '../../contract/config.ts';
 
 type Schema = BaseSchema<unknown, unknown, BaseIssue<unknown>>;
 

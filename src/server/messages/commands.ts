@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { MessageRequest } from '../../contract/index.ts';
+import type { MessageRequest } from '../../contract/api.ts';
 import { conversationFromEmail, type ConversationRules } from '../conversations/commands.ts';
 import { CommandError, type Queryable, type Tx } from '../storage/database.ts';
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { IDEMPOTENCY_KEY_HEADER, formatIssues, idempotencyKeySchema, issuePath, messageRequestSchema } from '../../contract/index.ts';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../../contract/wire.ts';
+import { formatIssues, issuePath } from '../../contract/issues.ts';
+import { idempotencyKeySchema, messageRequestSchema } from '../../contract/api.ts';
 import type { WidgetEntry } from '../config/file.ts';
 import type { ConversationRules } from '../conversations/commands.ts';
 import { ApiError } from '../http/errors.ts';
@@ -47,6 +49,6 @@ export async function receiveMessage(c: Context, widget: WidgetEntry, db: AppDat
 
   if (!result.replayed) log.info('message.stored', { widget: widget.config.id, id: result.message.id });
   c.header('Cache-Control', 'no-store');
-  if (result.replayed) c.header('Idempotent-Replayed', 'true');
+  if (result.replayed) c.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
   return c.json({ id: result.message.id }, 201);
 }

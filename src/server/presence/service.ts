@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PresenceResponse } from '../../contract/index.ts';
+import type { PresenceResponse } from '../../contract/api.ts';
 import type { ChaportAccount, WidgetEntry } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { anyOperatorOnline } from './chaport-operators.ts';

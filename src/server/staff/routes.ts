@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { CHANNELS } from '../../contract/helpdesk.ts';
-import { formatIssues, issuePath } from '../../contract/index.ts';
+import { formatIssues, issuePath } from '../../contract/issues.ts';
 import type { ConfigSource } from '../config/source.ts';
 import { authenticate, requireAdmin, staffOf, type AuthEnv } from '../http/auth.ts';
 import { clientIp } from '../http/client-ip.ts';

@@ -1,4 +1,4 @@
-import type { ChannelType } from '../../contract/index.ts';
+import type { ChannelType } from '../../contract/config.ts';
 
 /** Line icons on a 24×24 grid, drawn with `currentColor`: a few bytes each, no image requests, no CSP needs. */
 const paths = {

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEXTS, widgetConfigSchema, type Channel } from '../../contract/index.ts';
+import { DEFAULT_TEXTS } from '../../contract/texts.ts';
+import { widgetConfigSchema, type Channel } from '../../contract/config.ts';
 import { channelHref, opensNewTab } from './links.ts';
 
 const parse = (channel: Record<string, unknown>): Channel =>

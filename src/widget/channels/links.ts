@@ -1,4 +1,4 @@
-import type { Channel } from '../../contract/index.ts';
+import type { Channel } from '../../contract/config.ts';
 
 const digits = (phone: string) => phone.replace(/\D/g, '');
 

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEXTS, widgetConfigSchema } from '../../contract/index.ts';
+import { DEFAULT_TEXTS } from '../../contract/texts.ts';
+import { widgetConfigSchema } from '../../contract/config.ts';
 import { visibleChannels } from './visibility.ts';
 
 const { channels } = v.parse(widgetConfigSchema, {

@@ -1,4 +1,4 @@
-import type { Channel } from '../../contract/index.ts';
+import type { Channel } from '../../contract/config.ts';
 
 /** Presence per chat channel id: true online, false offline, null unknown; absent until the first answer. */
 export type PresenceMap = Readonly<Record<string, boolean | null | undefined>>;

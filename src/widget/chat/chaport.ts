@@ -1,4 +1,5 @@
-import type { ChaportChannel, Locale } from '../../contract/index.ts';
+import type { ChaportChannel } from '../../contract/config.ts';
+import type { Locale } from '../../contract/wire.ts';
 
 /** The part of Chaport's JS API (`window.chaport`) the SDK uses; see shared/chaport-protocol.md. */
 export interface ChaportApi {

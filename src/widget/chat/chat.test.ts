@@ -2,7 +2,8 @@
 // @vitest-environment-options { "settings": { "disableJavaScriptFileLoading": true, "handleDisabledFileLoadingAsSuccess": true } }
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_TEXTS, widgetConfigSchema, type ChaportChannel } from '../../contract/index.ts';
+import { DEFAULT_TEXTS } from '../../contract/texts.ts';
+import { widgetConfigSchema, type ChaportChannel } from '../../contract/config.ts';
 import { memoryStorage } from '../storage.ts';
 import type { ChaportWindow } from './chaport.ts';
 import { createChat, type ChatDeps } from './chat.ts';

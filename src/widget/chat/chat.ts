@@ -1,5 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import { WIDGET_VISITOR_FIELD, type ChaportChannel, type Locale } from '../../contract/index.ts';
+import { WIDGET_VISITOR_FIELD, type Locale } from '../../contract/wire.ts';
+import { type ChaportChannel } from '../../contract/config.ts';
 import { ChatError } from '../errors.ts';
 import type { KeyValueStorage } from '../storage.ts';
 import { chaportConfig, chaportScriptUrl, injectChaport, type ChaportApi, type ChaportWidgetState, type ChaportWindow } from './chaport.ts';

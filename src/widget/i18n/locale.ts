@@ -1,4 +1,5 @@
-import { LOCALES, type Locale, type LocalizedText } from '../../contract/index.ts';
+import { LOCALES, type Locale } from '../../contract/wire.ts';
+import { type LocalizedText } from '../../contract/config.ts';
 
 const supported = (tag: string | null | undefined): Locale | undefined => {
   const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];

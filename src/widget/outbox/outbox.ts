@@ -1,5 +1,5 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import type { MessageRequest } from '../../contract/index.ts';
+import type { MessageRequest } from '../../contract/api.ts';
 import type { SendOutcome } from '../api.ts';
 import type { MessageError } from '../errors.ts';
 import type { KeyValueStorage } from '../storage.ts';

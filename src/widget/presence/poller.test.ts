@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PresenceResponse } from '../../contract/index.ts';
+import type { PresenceResponse } from '../../contract/api.ts';
 import { createPresencePoller, type PresencePoller } from './poller.ts';
 
 /** The Web Locks API, as browsers implement it for one origin: exclusive, FIFO, abortable while waiting. */

@@ -1,5 +1,5 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import type { PresenceResponse } from '../../contract/index.ts';
+import type { PresenceResponse } from '../../contract/api.ts';
 import type { PresenceMap } from '../channels/visibility.ts';
 
 export interface PresencePoller {

@@ -1,4 +1,4 @@
-import { fill } from '../../contract/index.ts';
+import { fill } from '../../contract/texts.ts';
 import { Icon } from '../channels/icons.tsx';
 import type { View, WidgetUi } from './model.ts';
 import { Panel } from './panel.tsx';

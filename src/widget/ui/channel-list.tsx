@@ -1,4 +1,4 @@
-import type { Channel } from '../../contract/index.ts';
+import type { Channel } from '../../contract/config.ts';
 import { Icon } from '../channels/icons.tsx';
 import { channelHref, opensNewTab } from '../channels/links.ts';
 import { localized } from '../i18n/locale.ts';

@@ -1,4 +1,5 @@
-import { MESSAGE_LIMITS, fill } from '../../contract/index.ts';
+import { MESSAGE_LIMITS } from '../../contract/api.ts';
+import { fill } from '../../contract/texts.ts';
 import type { FormField, View, WidgetUi } from './model.ts';
 
 /** The e-mail form, then the honest status of the message: sending, waiting for the network, sent, refused. */

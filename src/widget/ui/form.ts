@@ -1,5 +1,7 @@
 import * as v from 'valibot';
-import { MESSAGE_LIMITS, fill, issuePath, messageRequestSchema, type MessageRequest, type Texts } from '../../contract/index.ts';
+import { MESSAGE_LIMITS, messageRequestSchema, type MessageRequest } from '../../contract/api.ts';
+import { fill, type Texts } from '../../contract/texts.ts';
+import { issuePath } from '../../contract/issues.ts';
 import type { Draft, FieldErrors, FormField } from './model.ts';
 
 /** What the form sends: the draft trimmed (the API stores exactly what it gets, so the tidying happens here). */

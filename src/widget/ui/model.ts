@@ -1,4 +1,6 @@
-import type { Channel, Locale, Texts, WidgetConfig } from '../../contract/index.ts';
+import type { Channel, WidgetConfig } from '../../contract/config.ts';
+import type { Locale } from '../../contract/wire.ts';
+import type { Texts } from '../../contract/texts.ts';
 import type { ChatState } from '../chat/chat.ts';
 import type { Delivery } from '../outbox/outbox.ts';
 

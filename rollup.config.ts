@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
+import { dirname, resolve as resolvePath } from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
@@ -26,6 +27,52 @@ const privateNanostoresEpoch: Plugin = {
     if (patched === code) this.error('nanostores no longer declares globalThis.nanostoresGlobal as expected: review privateNanostoresEpoch');
     return { code: patched, map: null };
   },
+};
+
+/**
+ * `import css from './panel.css'`: the stylesheet as its minified text, for a shadow root's constructable stylesheet.
+ * Resolved to an id that does not end in `.css`, so Vite's own CSS handling (Vitest uses this plugin too) leaves it be.
+ */
+export const cssText = (): Plugin => ({
+  name: 'css-text',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (!source.endsWith('.css') || !source.startsWith('.') || !importer || importer.startsWith('\0')) return null;
+    return `\0css-text:${resolvePath(dirname(importer), source)}.js`;
+  },
+  load(id) {
+    if (!id.startsWith('\0css-text:')) return null;
+    const file = id.slice('\0css-text:'.length, -'.js'.length);
+    this.addWatchFile(file);
+    const css = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{}:;,>])\s*/g, '$1')
+      .replace(/;}/g, '}')
+      .trim();
+    return `export default ${JSON.stringify(css)};`;
+  },
+}) as Plugin;
+
+/** The first chunk's file name, once the widget's modules are built: the script tag's loader imports it. */
+let widgetCoreFile: string | undefined;
+const recordCoreFile: Plugin = {
+  name: 'record-core-file',
+  generateBundle(_options, bundle) {
+    widgetCoreFile = Object.values(bundle).find((file) => file.type === 'chunk' && file.isEntry)?.fileName;
+  },
+};
+
+/** What the later chunks share goes in one `shared` chunk (preact, the schema, a few helpers), not in crumbs. */
+const sharedChunk = (id: string) =>
+  /\/node_modules\/(preact|valibot)\/|\/src\/contract\/(config|api|issues|texts)\.ts$|\/src\/widget\/(random-id\.ts|panel\/icons\.tsx)$/.test(id.replaceAll('\\', '/'))
+    ? 'shared'
+    : undefined;
+
+/** A chunk named after its folder (`panel`, `email`, `chat`); code the later chunks share is `shared`. */
+const chunkName = (chunk: { facadeModuleId: string | null; name: string }, shared = 'shared') => {
+  const folder = chunk.facadeModuleId?.replaceAll('\\', '/').match(/\/widget\/(\w+)\/index\.ts$/)?.[1];
+  return `${folder ?? (chunk.facadeModuleId ? chunk.name : shared)}-[hash].js`;
 };
 
 /** `omniwidget.js.br` and `.gz` beside the bundle, at maximum compression: the server sends them as they are. */
@@ -56,10 +103,13 @@ const deskStylesheet: Plugin = {
 };
 
 const config: RollupOptions[] = [
-  // The script tag: one classic script, everything inlined and minified, no eval, no inline styles.
+  // The widget for the script tag, as ES modules in dist/omniwidget/: the first chunk (launcher) and the chunks
+  // loaded when needed (#11). Hashed names: cached for good, and a release never mixes old and new chunks.
   {
-    input: 'src/widget/script-tag.ts',
-    output: { file: 'dist/omniwidget.js', format: 'iife', sourcemap: true, generatedCode: 'es2015' },
+    input: { core: 'src/widget/boot.ts' },
+    // The first chunk may export what later chunks share with it: no facade module, no extra request.
+    preserveEntrySignatures: 'allow-extension',
+    output: { dir: 'dist/omniwidget', format: 'es', entryFileNames: 'core-[hash].js', chunkFileNames: chunkName, manualChunks: sharedChunk, sourcemap: true, generatedCode: 'es2015' },
     plugins: [
       replace({
         preventAssignment: true,
@@ -67,7 +117,20 @@ const config: RollupOptions[] = [
       }),
       nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
       privateNanostoresEpoch,
+      cssText(),
       esbuild({ ...jsx, target: 'es2022' }),
+      terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      recordCoreFile,
+      precompress,
+    ],
+  },
+  // The script tag itself: a classic script of a few hundred bytes that imports the first chunk from beside itself.
+  {
+    input: 'src/widget/script-tag.ts',
+    output: { file: 'dist/omniwidget.js', format: 'iife', sourcemap: true, generatedCode: 'es2015' },
+    plugins: [
+      replace({ preventAssignment: true, values: { __OMNIWIDGET_CORE__: () => JSON.stringify(`omniwidget/${widgetCoreFile}`) } }),
+      esbuild({ target: 'es2022' }),
       terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
       precompress,
     ],
@@ -85,12 +148,13 @@ const config: RollupOptions[] = [
       precompress,
     ],
   },
-  // npm: ESM, dependencies left to the application's bundler, nothing executed on import.
+  // npm: ESM, dependencies left to the application's bundler, nothing executed on import. nanostores is the
+  // exception: a private copy, so that importing the SDK creates no global (#11).
   {
     input: { index: 'src/widget/index.ts', contract: 'src/contract/index.ts' },
-    external,
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-    plugins: [nodeResolve({ extensions: ['.ts', '.tsx'] }), esbuild({ ...jsx, target: 'es2022' })],
+    external: (id: string) => id !== 'nanostores' && !id.startsWith('nanostores/') && external(id),
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: (chunk) => `chunks/${chunkName(chunk, chunk.name)}`, sourcemap: true },
+    plugins: [nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }), privateNanostoresEpoch, cssText(), esbuild({ ...jsx, target: 'es2022' })],
   },
   // The helpdesk API for Node, with its command line and the storage writer thread. Chunks sit beside the entries,
   // so `new URL('./storage-writer.js', import.meta.url)` finds the writer from whichever chunk asks.

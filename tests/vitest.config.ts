@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { cssText } from '../rollup.config.ts';
 
 export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
+  // The widget imports its stylesheets as text, as the build does.
+  plugins: [cssText()],
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'demo/**/*.test.ts', 'tests/unit/**/*.test.ts'],
     environment: 'node',

@@ -27,6 +27,7 @@ const en = {
   chatFailed: 'The chat is unavailable right now. Please choose another way to contact us.',
   chatConsent: 'The chat is provided by Chaport, which stores cookies in your browser.',
   chatConsentAccept: 'Accept and open the chat',
+  chatOpen: 'Open the chat',
   formTitle: 'Write to us',
   formName: 'Your name (optional)',
   formEmail: 'E-mail',
@@ -67,6 +68,7 @@ const ru: Texts = {
   chatFailed: 'Чат сейчас недоступен. Пожалуйста, выберите другой способ связи.',
   chatConsent: 'Чат работает на Chaport, который сохраняет cookie в вашем браузере.',
   chatConsentAccept: 'Принять и открыть чат',
+  chatOpen: 'Открыть чат',
   formTitle: 'Напишите нам',
   formName: 'Ваше имя (необязательно)',
   formEmail: 'E-mail',
@@ -97,5 +99,4 @@ export const textsSchema = v.custom<Record<Locale, Texts>>(
   'must hold a table of texts for "en" and "ru"',
 );
 
-/** Fills `{name}` marks: `fill('Reply to {email}', { email })`. */
-export const fill = (text: string, values: Record<string, string | number>): string => text.replace(/\{(\w+)\}/g, (mark, name: string) => String(values[name] ?? mark));
+export { fill } from './fill.ts';

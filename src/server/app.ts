@@ -9,7 +9,7 @@ import { clientIp } from './http/client-ip.ts';
 import { PREFLIGHT_HEADERS, applyCors, originAllowed } from './http/cors.ts';
 import { ApiError, sendError } from './http/errors.ts';
 import { memoryRateLimiter, rateLimit, type RateLimit, type RateLimiter } from './http/rate-limit.ts';
-import { serveWidgetScript } from './http/widget-script.ts';
+import { serveWidgetChunk, serveWidgetScript } from './http/widget-script.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { receiveMessage } from './messages/route.ts';
 import { servePresence } from './presence/route.ts';
@@ -116,7 +116,10 @@ export function createApi(options: ApiOptions): Hono {
     c.header('Cache-Control', 'no-store');
     return c.json({ ready, draining, database, config }, ready ? 200 : 503);
   });
-  if (options.widgetScriptPath) app.get('/omniwidget.js', serveWidgetScript(options.widgetScriptPath));
+  if (options.widgetScriptPath) {
+    app.get('/omniwidget.js', serveWidgetScript(options.widgetScriptPath));
+    app.get('/omniwidget/:file', serveWidgetChunk(options.widgetScriptPath));
+  }
 
   const api = new Hono<Env>();
   const settings = options.settings;

@@ -1,6 +1,7 @@
 import type { WidgetOptions } from './options.ts';
 import type { Widget } from './types.ts';
-import { createWidget } from './widget.tsx';
+import { OmniwidgetError } from './errors.ts';
+import { createWidget } from './widget.ts';
 
 declare const __OMNIWIDGET_VERSION__: string;
 
@@ -28,6 +29,15 @@ export function optionsFromScript(script: HTMLScriptElement | null): Partial<Wid
  * and replays the calls queued on the stub in order. Loaded twice, the second copy does nothing.
  */
 export function boot(win: Window & { omniwidget?: Global }, script: HTMLScriptElement | null): void {
+  try {
+    install(win, script);
+  } catch (error) {
+    // The page must never see an exception from us.
+    console.warn('[omniwidget] could not start:', error instanceof OmniwidgetError ? error.message : error);
+  }
+}
+
+function install(win: Window & { omniwidget?: Global }, script: HTMLScriptElement | null): void {
   const stub = win.omniwidget;
   if (stub?.version) return;
   const queued = Array.from(stub?.q ?? [], (args) => Array.from(args));

@@ -5,6 +5,8 @@ export type OmniwidgetErrorCode =
   | 'config_unavailable'
   | 'config_invalid'
   | 'unknown_channel'
+  | 'load_failed'
+  | 'presence_unavailable'
   | 'chat_unavailable'
   | 'message_rejected'
   | 'unexpected';

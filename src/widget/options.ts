@@ -1,7 +1,4 @@
-import * as v from 'valibot';
-import { LOCALES, type Locale } from '../contract/wire.ts';
-import { issueMessage, issuePath } from '../contract/issues.ts';
-import { widgetIdSchema } from '../contract/config.ts';
+import { LOCALES, WIDGET_ID_PATTERN, type Locale } from '../contract/wire.ts';
 import { OptionsError } from './errors.ts';
 
 /** Options of `createWidget`. The script tag maps its `data-*` attributes onto the same options. */
@@ -62,24 +59,46 @@ export interface ResolvedOptions {
   timeout: number;
 }
 
-const optionsSchema = v.object({
-  widgetId: v.pipe(v.string('is required'), widgetIdSchema),
-  apiUrl: v.optional(v.pipe(v.string(), v.check((value) => /^https?:\/\/[^/\s]/i.test(value), 'must be an http(s) URL'))),
-  locale: v.optional(v.picklist(LOCALES, 'must be "en" or "ru"')),
-  launcher: v.optional(v.boolean('must be true or false'), true),
-  zIndex: v.optional(v.pipe(v.number('must be an integer'), v.integer('must be an integer')), 2147483000),
-  position: v.optional(v.picklist(['left', 'right'], 'must be "left" or "right"')),
-  consent: v.optional(v.boolean('must be true or false'), true),
-  timeout: v.optional(v.pipe(v.number(), v.minValue(100, 'must be at least 100 ms')), 10_000),
-});
+type Check = (value: unknown) => string | undefined;
+const oneOf =
+  (values: readonly unknown[], message: string): Check =>
+  (value) => (values.includes(value) ? undefined : message);
+const flag = oneOf([true, false], 'must be true or false');
 
-/** Validates options with the same schema machinery as the configuration; throws OptionsError naming the first bad field. */
+/**
+ * Each option's check, in the order they are reported. Plain checks rather than the contract's schema library:
+ * options are the SDK's own (not wire format), and this runs before the launcher, where every kilobyte counts (#11).
+ */
+const checks: Record<Exclude<keyof WidgetOptions, 'widgetId'>, Check> = {
+  apiUrl: (value) => (typeof value === 'string' && /^https?:\/\/[^/\s]/i.test(value) ? undefined : 'must be an http(s) URL'),
+  locale: oneOf(LOCALES, 'must be "en" or "ru"'),
+  launcher: flag,
+  zIndex: (value) => (Number.isInteger(value) ? undefined : 'must be an integer'),
+  position: oneOf(['left', 'right'], 'must be "left" or "right"'),
+  consent: flag,
+  timeout: (value) => (typeof value === 'number' && value >= 100 ? undefined : 'must be at least 100 ms'),
+};
+
+/** Validates options; throws OptionsError naming the first bad field. */
 export function resolveOptions(input: unknown, fallbackApiUrl: () => string): ResolvedOptions {
-  const result = v.safeParse(optionsSchema, input ?? {});
-  if (!result.success) {
-    const issue = result.issues[0];
-    throw new OptionsError(issuePath(issue) || 'options', issueMessage(issue));
+  const options = (input ?? {}) as Record<string, unknown>;
+  if (typeof options !== 'object') throw new OptionsError('options', 'must be an object such as { widgetId: "acme" }');
+  const { widgetId } = options;
+  if (typeof widgetId !== 'string') throw new OptionsError('widgetId', 'is required');
+  if (!WIDGET_ID_PATTERN.test(widgetId)) throw new OptionsError('widgetId', 'must be 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+  for (const [name, check] of Object.entries(checks)) {
+    const problem = options[name] === undefined ? undefined : check(options[name]);
+    if (problem) throw new OptionsError(name, problem);
   }
-  const { apiUrl, ...rest } = result.output;
-  return { ...rest, apiUrl: (apiUrl ?? fallbackApiUrl()).replace(/\/+$/, '') };
+  const { apiUrl, locale, position, launcher = true, zIndex = 2147483000, consent = true, timeout = 10_000 } = options as Partial<WidgetOptions>;
+  return {
+    widgetId,
+    apiUrl: (apiUrl ?? fallbackApiUrl()).replace(/\/+$/, ''),
+    launcher,
+    zIndex,
+    consent,
+    timeout,
+    ...(locale ? { locale } : {}),
+    ...(position ? { position } : {}),
+  };
 }

@@ -3,12 +3,17 @@
  * - **empty**: a page with text and no script — the baseline;
  * - **floor**: the same page with a script of only preact + nanostores + ky rendering one button (`page/floor.tsx`),
  *   served cross-site by the helpdesk API like the widget — no widget built on these libraries does less;
- * - **widget**: the same page with the demo's widget (`acme`, every channel type), the real `dist/omniwidget.js`.
+ * - **widget**: the same page with the demo's widget (`acme`, every channel type), the real `dist/omniwidget.js`;
+ * - **before** (with `BENCH_BEFORE=<a built checkout>`): the same widget as that checkout built it — the figures
+ *   before a change, measured in the same run as after.
  * Each page is loaded fresh (a new browser context: no cache) `BENCH_LOADS` times (5), unthrottled and at 4× CPU
  * throttling; the medians are reported with the issue's goals.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
+import type { Context } from 'hono';
 import { build } from 'esbuild';
 import { startStack } from '../../demo/stack.ts';
 
@@ -28,6 +33,11 @@ const floor = await build({
 });
 const floorJs = Buffer.from(floor.outputFiles[0]!.contents);
 const floorBr = brotliCompressSync(floorJs);
+/** The earlier build's script, if asked for: a single file in 0.1 (dist/omniwidget.js, everything inlined). */
+const beforeDir = process.env.BENCH_BEFORE;
+const beforeJs = beforeDir ? readFileSync(join(beforeDir, 'dist', 'omniwidget.js')) : undefined;
+if (beforeDir && existsSync(join(beforeDir, 'dist', 'omniwidget'))) throw new Error('BENCH_BEFORE: only a single-file build (before #11) can be served as "before"');
+const beforeBr = beforeJs && brotliCompressSync(beforeJs);
 
 const page = (script: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -41,23 +51,29 @@ const stack = await startStack({
     app.get('/bench/empty', (c) => c.body(page(''), 200, html));
     app.get('/bench/floor', (c) => c.body(page(`<script async src="${origins.api}/bench/floor.js"></script>`), 200, html));
     app.get('/bench/widget', (c) => c.body(page(`<script async src="${origins.api}/omniwidget.js" data-widget-id="acme"></script>`), 200, html));
+    app.get('/bench/before', (c) => c.body(page(`<script async src="${origins.api}/bench/before.js" data-widget-id="acme"></script>`), 200, html));
   },
   extendApi(app) {
     // Compressed as the widget's bundle is, so the two cost the network alike.
-    app.get('/bench/floor.js', (c) => {
+    const serve = (plain: Buffer, compressed: Buffer) => (c: Context) => {
       const br = /\bbr\b/.test(c.req.header('Accept-Encoding') ?? '');
-      return c.body(br ? floorBr : floorJs, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cross-Origin-Resource-Policy': 'cross-origin', ...(br ? { 'Content-Encoding': 'br' } : {}) });
-    });
+      return c.body(new Uint8Array(br ? compressed : plain), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cross-Origin-Resource-Policy': 'cross-origin', ...(br ? { 'Content-Encoding': 'br' } : {}) });
+    };
+    app.get('/bench/floor.js', serve(floorJs, floorBr));
+    if (beforeJs && beforeBr) app.get('/bench/before.js', serve(beforeJs, beforeBr));
   },
 });
 
 /** What each page shows first: its text (empty), the button (floor), the launcher (widget). */
+const LAUNCHER = "document.querySelector('omniwidget-root')?.shadowRoot?.querySelector('.launcher')";
 const TARGETS = {
   empty: "document.getElementById('content')",
   floor: "document.querySelector('floor-root')?.shadowRoot?.querySelector('.launcher')",
-  widget: "document.querySelector('omniwidget-root')?.shadowRoot?.querySelector('.launcher')",
+  widget: LAUNCHER,
+  before: LAUNCHER,
 } as const;
 type Kind = keyof typeof TARGETS;
+const KINDS = (Object.keys(TARGETS) as Kind[]).filter((kind) => kind !== 'before' || beforeJs);
 
 interface Load {
   visibleMs: number;
@@ -127,8 +143,8 @@ try {
   const runs: Record<string, Load[]> = {};
   for (let round = 0; round < LOADS; round++)
     for (const throttle of [1, 4] as const)
-      for (const kind of Object.keys(TARGETS) as Kind[]) (runs[`${kind}@${throttle}`] ??= []).push(await load(browser, kind, throttle));
-  for (const kind of Object.keys(TARGETS) as Kind[]) {
+      for (const kind of KINDS) (runs[`${kind}@${throttle}`] ??= []).push(await load(browser, kind, throttle));
+  for (const kind of KINDS) {
     results[kind] = {} as Record<1 | 4, Load>;
     for (const throttle of [1, 4] as const) {
       const list = runs[`${kind}@${throttle}`]!;
@@ -147,17 +163,42 @@ try {
 }
 
 const { empty, floor: floorPage, widget } = results;
+const before = results.before;
 const kb = (bytes: number) => (bytes ? `${(bytes / 1000).toFixed(1)} KB` : '–');
-const rows: [string, string, string, string, string, boolean][] = [
-  ['launcher visible (ms from navigation)', `${empty[1].visibleMs.toFixed(0)}`, `${floorPage[1].visibleMs.toFixed(0)}`, `${widget[1].visibleMs.toFixed(0)}`, `≤ floor + 30 = ${(floorPage[1].visibleMs + 30).toFixed(0)}`, widget[1].visibleMs <= floorPage[1].visibleMs + 30],
-  ['launcher visible at 4× CPU throttle (ms)', `${empty[4].visibleMs.toFixed(0)}`, `${floorPage[4].visibleMs.toFixed(0)}`, `${widget[4].visibleMs.toFixed(0)}`, '(reported)', true],
-  ['host-thread long tasks at 4× CPU throttle (ms)', `${empty[4].longTasksMs.toFixed(0)}`, `${floorPage[4].longTasksMs.toFixed(0)}`, `${widget[4].longTasksMs.toFixed(0)}`, `≤ empty + 50 = ${(empty[4].longTasksMs + 50).toFixed(0)}`, widget[4].longTasksMs <= empty[4].longTasksMs + 50],
-  ['JS heap after GC (MiB)', empty[1].heapMiB.toFixed(2), floorPage[1].heapMiB.toFixed(2), widget[1].heapMiB.toFixed(2), `≤ empty + 0.30 = ${(empty[1].heapMiB + 0.3).toFixed(2)}`, widget[1].heapMiB <= empty[1].heapMiB + 0.3],
-  ['JS before any interaction (gzip)', kb(empty[1].jsGzip), kb(floorPage[1].jsGzip), kb(widget[1].jsGzip), '≤ 14 KB', widget[1].jsGzip <= 14_000],
-  ['JS before any interaction (as transferred)', kb(empty[1].jsTransferred), kb(floorPage[1].jsTransferred), kb(widget[1].jsTransferred), '(reported)', true],
+const ms = (value: number) => value.toFixed(0);
+interface Row {
+  name: string;
+  value(load: Record<1 | 4, Load>): number;
+  show(value: number): string;
+  /** The goal's limit for the widget, or none (reported only). */
+  limit?: number;
+  goal?: string;
+}
+const rowsOf: Row[] = [
+  { name: 'launcher visible (ms from navigation)', value: (l) => l[1].visibleMs, show: ms, limit: floorPage[1].visibleMs + 30, goal: 'floor + 30' },
+  { name: 'launcher visible at 4× CPU throttle (ms)', value: (l) => l[4].visibleMs, show: ms },
+  { name: 'host-thread long tasks at 4× CPU throttle (ms)', value: (l) => l[4].longTasksMs, show: ms, limit: empty[4].longTasksMs + 50, goal: 'empty + 50' },
+  { name: 'JS heap after GC (MiB)', value: (l) => l[1].heapMiB, show: (v) => v.toFixed(2), limit: empty[1].heapMiB + 0.3, goal: 'empty + 0.30' },
+  { name: 'JS before any interaction (gzip)', value: (l) => l[1].jsGzip, show: kb, limit: 14_000, goal: '14 KB' },
+  { name: 'JS before any interaction (as transferred)', value: (l) => l[1].jsTransferred, show: kb },
 ];
 console.log(`\nPage benchmark: medians of ${LOADS} fresh loads per page and throttle, Chromium ${browser.version()}\n`);
-console.log('| | empty page | floor | widget | goal | |');
-console.log('|---|---|---|---|---|---|');
-for (const [name, a, b, c, goal, met] of rows) console.log(`| ${name} | ${a} | ${b} | ${c} | ${goal} | ${goal.startsWith('(') ? '' : met ? 'met' : 'not met'} |`);
-console.log(`\nRatios: widget/floor launcher ${(widget[1].visibleMs / floorPage[1].visibleMs).toFixed(2)}×, widget/empty long tasks at 4× ${(widget[4].longTasksMs / Math.max(1, empty[4].longTasksMs)).toFixed(2)}×, widget JS ${(widget[1].jsGzip / floorPage[1].jsGzip).toFixed(2)}× the floor's.`);
+console.log(`| | empty page | floor |${before ? ' widget before |' : ''} widget | goal | |`);
+console.log(`|---|---|---|${before ? '---|' : ''}---|---|---|`);
+let missed = 0;
+for (const row of rowsOf) {
+  const value = row.value(widget);
+  const met = row.limit === undefined || value <= row.limit;
+  if (!met) missed++;
+  const goal = row.limit === undefined ? '(reported)' : `≤ ${row.goal} = ${row.show(row.limit)}`;
+  const cells = [row.show(row.value(empty)), row.show(row.value(floorPage)), ...(before ? [row.show(row.value(before))] : []), row.show(value), goal, row.limit === undefined ? '' : met ? 'met' : 'not met'];
+  console.log(`| ${row.name} | ${cells.join(' | ')} |`);
+}
+console.log(
+  `\nRatios: widget/floor launcher ${(widget[1].visibleMs / floorPage[1].visibleMs).toFixed(2)}×, widget/empty long tasks at 4× ${(widget[4].longTasksMs / Math.max(1, empty[4].longTasksMs)).toFixed(2)}×, widget JS ${(widget[1].jsGzip / floorPage[1].jsGzip).toFixed(2)}× the floor's` +
+    (before ? `; widget/before: launcher ${(widget[1].visibleMs / before[1].visibleMs).toFixed(2)}×, long tasks ${(widget[4].longTasksMs / Math.max(1, before[4].longTasksMs)).toFixed(2)}×, heap ${(widget[1].heapMiB / before[1].heapMiB).toFixed(2)}×, JS ${(widget[1].jsGzip / before[1].jsGzip).toFixed(2)}×.` : '.'),
+);
+if (missed) {
+  console.error(`${missed} goal(s) of #11 not met in this run`);
+  process.exitCode = 1;
+}

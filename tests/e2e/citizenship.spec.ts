@@ -78,7 +78,8 @@ test.describe('host-page citizenship', () => {
   test('destroy() leaves no node, listener, timer, global or request behind', async ({ browser, page, stack }) => {
     // Attribute every listener, timer and observer to the script that made it.
     await page.addInitScript(() => {
-      const ours = () => /omniwidget\.js/.test(new Error().stack ?? '');
+      // The loader and every chunk it loads: /omniwidget.js and /omniwidget/<chunk>.js.
+      const ours = () => /\/omniwidget(?:\.js|\/[\w-]+\.js)/.test(new Error().stack ?? '');
       const live = { listeners: new Map<string, { type: string; target: any }>(), timeouts: new Set<unknown>(), intervals: new Set<unknown>(), observers: new Set<MutationObserver>(), channels: new Set<BroadcastChannel>() };
       (window as any).__live = live;
       const add = EventTarget.prototype.addEventListener;

@@ -15,11 +15,11 @@ test.describe('channel picker', () => {
       'Online chat',
       'Telegram (opens in a new tab)',
       'WhatsApp (opens in a new tab)',
-      'Viber',
+      'Viber +79990001122',
       'VK (opens in a new tab)',
       'Messenger (opens in a new tab)',
       'E-mail',
-      'Call us',
+      'Call us +74950001122',
       'Help center (opens in a new tab)',
       'Write from your mail app',
     ]);

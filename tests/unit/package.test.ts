@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -66,14 +67,26 @@ describe('the npm package', () => {
     const error = await new Promise<Error & { code: string }>((resolve) => widget.on('error', resolve));
     expect(error.code).toBe('unsupported_environment');
     expect(() => (widget.open(), widget.identify({ name: 'x' }), widget.destroy())).not.toThrow();
-    // nanostores keeps one shared `nanostoresGlobal` in a plain ESM install; nothing of ours.
-    expect(Object.keys(globalThis).filter((key) => !before.has(key) && key !== 'nanostoresGlobal')).toEqual([]);
+    expect(Object.keys(globalThis).filter((key) => !before.has(key))).toEqual([]);
   });
 
-  it('ships a script-tag bundle that is one classic script without eval', () => {
+  it('creates no global on import, not even nanostores\' `nanostoresGlobal` (a private copy, #11)', () => {
+    // A fresh process: the tests' own imports of nanostores must not blur the answer.
+    const probe = `await import(${JSON.stringify(pathToFileURL('dist/index.js').href)}); console.log(JSON.stringify(Object.keys(globalThis).filter((key) => key.includes('nanostores'))))`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual([]);
+  });
+
+  it('ships the script tag as a classic loader that imports its first chunk from beside itself, and chunks without eval', () => {
     const script = readFileSync('dist/omniwidget.js', 'utf8');
     expect(script.startsWith('!function(){') || script.startsWith('(function(){') || script.startsWith('(()=>{')).toBe(true);
     expect(script).not.toMatch(/\beval\(|new Function\(|^import |^export /m);
-    expect(script).not.toContain('nanostoresGlobal');
+    const core = script.match(/"omniwidget\/(core-[\w-]+\.js)"/)?.[1];
+    expect(core && existsSync(`dist/omniwidget/${core}`)).toBe(true);
+    for (const chunk of readdirSync('dist/omniwidget').filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(`dist/omniwidget/${chunk}`, 'utf8');
+      expect(code, chunk).not.toMatch(/\beval\(|new Function\(/);
+      expect(code, chunk).not.toContain('nanostoresGlobal');
+    }
   });
 });

@@ -32,3 +32,9 @@ export function channelHref(channel: Channel): string | null {
 
 /** Web links open in a new tab; app schemes (tel:, mailto:, viber:) hand over to an app without leaving the page. */
 export const opensNewTab = (href: string) => /^https?:/i.test(href);
+
+/**
+ * The number a phone or Viber channel calls, as configured (E.164, `+79990001122`): grouping its digits needs each
+ * country's numbering plan, and a wrong grouping misleads more than none.
+ */
+export const phoneNumberOf = (channel: Channel): string | null => (channel.type === 'phone' || channel.type === 'viber' ? (channel.phone ?? null) : null);

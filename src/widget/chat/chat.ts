@@ -1,10 +1,11 @@
-import { atom, type ReadableAtom } from 'nanostores';
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 import { WIDGET_VISITOR_FIELD, type Locale } from '../../contract/wire.ts';
-import { type ChaportChannel } from '../../contract/config.ts';
+import type { ChaportChannel } from '../../contract/config.ts';
 import { ChatError } from '../errors.ts';
 import type { KeyValueStorage } from '../storage.ts';
 import { chaportConfig, chaportScriptUrl, injectChaport, type ChaportApi, type ChaportWidgetState, type ChaportWindow } from './chaport.ts';
 import { randomId } from '../random-id.ts';
+import { CONVERSATION_KEY, conversationRemembered } from './conversation.ts';
 import { createReopenPolicy } from './reopen-policy.ts';
 
 export type ChatStatus = 'idle' | 'consent' | 'loading' | 'ready' | 'failed';
@@ -50,12 +51,11 @@ export interface ChatDeps {
   /** How often to ask, while the chat is closed and a conversation goes on. */
   replyPollMs?: number;
   now?: () => number;
+  /** The widget's chat store (its record of stores, `features/stores.ts`); a new one when absent (tests). */
+  $state?: WritableAtom<ChatState>;
 }
 
-const CONVERSATION_KEY = 'chat';
 const VISITOR_KEY = 'visitor';
-/** How long a conversation keeps Chaport loading on every page after its last activity. */
-const CONVERSATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Chaport as a channel: loads it lazily, drives it through its JS API, and re-opens it when an agent replies
@@ -65,8 +65,9 @@ export function createChat(deps: ChatDeps): Chat {
   const { channel, win, now = Date.now } = deps;
   const scriptUrl = chaportScriptUrl(channel);
   const policy = createReopenPolicy({ enabled: deps.reopenOnReply, now });
-  const $state = atom<ChatState>({ status: 'idle', expanded: false, unread: 0, ongoing: conversationRemembered() });
+  const $state = deps.$state ?? atom<ChatState>({ status: 'idle', expanded: false, unread: 0, ongoing: false });
   const patch = (change: Partial<ChatState>) => $state.set({ ...$state.get(), ...change });
+  patch({ ongoing: conversationRemembered(deps.storage(), now()) });
 
   // Always the current `window.chaport`: insert.js may replace the stub object with its own.
   const api = (): ChaportApi | undefined => (loading ? win.chaport : undefined);
@@ -87,15 +88,6 @@ export function createChat(deps: ChatDeps): Chat {
   let baselineAt = 0;
   let replyTimer: ReturnType<typeof setTimeout> | undefined;
   const replyAbort = new AbortController();
-
-  function conversationRemembered(): boolean {
-    try {
-      const saved = JSON.parse(deps.storage()?.get(CONVERSATION_KEY) ?? 'null') as { at?: number } | null;
-      return !!saved?.at && now() - saved.at < CONVERSATION_TTL_MS;
-    } catch {
-      return false;
-    }
-  }
 
   function rememberConversation(): void {
     deps.storage()?.set(CONVERSATION_KEY, JSON.stringify({ at: now() }));

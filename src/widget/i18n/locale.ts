@@ -1,5 +1,5 @@
 import { LOCALES, type Locale } from '../../contract/wire.ts';
-import { type LocalizedText } from '../../contract/config.ts';
+import type { LocalizedText } from '../../contract/config.ts';
 
 const supported = (tag: string | null | undefined): Locale | undefined => {
   const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];

@@ -62,8 +62,12 @@ afterEach(() => {
   pollers = [];
 });
 
-function poller(tab: ReturnType<typeof fakeTab>, fetchPresence: () => Promise<PresenceResponse>, extra: { name?: string; intervalMs?: number; random?: () => number } = {}) {
-  const created = createPresencePoller({ name: extra.name ?? 'w', channelIds: ['chat'], intervalMs: extra.intervalMs ?? 40, fetchPresence, win: tab.win, random: extra.random });
+function poller(
+  tab: ReturnType<typeof fakeTab>,
+  fetchPresence: () => Promise<PresenceResponse>,
+  extra: { name?: string; intervalMs?: number; random?: () => number; onError?: (error: unknown) => void } = {},
+) {
+  const created = createPresencePoller({ name: extra.name ?? 'w', channelIds: ['chat'], intervalMs: extra.intervalMs ?? 40, fetchPresence, win: tab.win, random: extra.random, onError: extra.onError });
   pollers.push(created);
   return created;
 }
@@ -177,5 +181,58 @@ describe('presence poller', () => {
     await intervalsPass(4);
     expect(calls).toBe(before);
     expect(stopped.$presence.get()).toEqual({ chat: true });
+  });
+
+  // Review bugs of #11.
+  it('each wait between polls removes its abort listener when it ends: none pile up over an hour', async () => {
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const add = AbortSignal.prototype.addEventListener;
+    const remove = AbortSignal.prototype.removeEventListener;
+    const spyAdd = vi.spyOn(AbortSignal.prototype, 'addEventListener').mockImplementation(function (this: AbortSignal, ...args: Parameters<typeof add>) {
+      if (args[0] === 'abort') added.push(args[1]);
+      return add.apply(this, args);
+    });
+    const spyRemove = vi.spyOn(AbortSignal.prototype, 'removeEventListener').mockImplementation(function (this: AbortSignal, ...args: Parameters<typeof remove>) {
+      if (args[0] === 'abort') removed.push(args[1]);
+      return remove.apply(this, args);
+    });
+    try {
+      let polls = 0;
+      poller(fakeTab(undefined), async () => (polls++, answer(true)), { name: 'listeners', intervalMs: 5 });
+      await until(() => expect(polls).toBeGreaterThanOrEqual(20));
+      // Every wait that ended took its listener away; at most the current wait's is still there.
+      expect(added.length).toBeGreaterThanOrEqual(19);
+      expect(added.filter((listener) => !removed.includes(listener)).length).toBeLessThanOrEqual(1);
+    } finally {
+      spyAdd.mockRestore();
+      spyRemove.mockRestore();
+    }
+  });
+
+  it('tells onError of a failure once per run of failures, and again after a success', async () => {
+    const errors: unknown[] = [];
+    let polls = 0;
+    // Fails twice, succeeds, fails twice more.
+    poller(fakeTab(undefined), async () => {
+      polls++;
+      if (polls === 3 || polls >= 6) return answer(true);
+      throw new Error(`failure ${polls}`);
+    }, { name: 'errors', intervalMs: 2, random: () => 0, onError: (error) => errors.push((error as Error).message) });
+    await until(() => expect(polls).toBeGreaterThanOrEqual(6));
+    expect(errors).toEqual(['failure 1', 'failure 4']);
+  });
+
+  it('a lock request the browser refuses (not an abort) still leaves a tab that polls', async () => {
+    const refusing = { request: () => Promise.reject(new DOMException('Locks are not allowed in this document', 'SecurityError')) };
+    let polls = 0;
+    const refused = poller(fakeTab(refusing as never), async () => (polls++, answer(false)), { name: 'refused' });
+    await until(() => expect(polls).toBeGreaterThanOrEqual(2));
+    expect(refused.$presence.get()).toEqual({ chat: false });
+  });
+
+  it('reads only booleans as presence: anything else in an answer is unknown', async () => {
+    const odd = poller(fakeTab(undefined), async () => ({ channels: { chat: { online: 'yes' } }, checkedAt: null }) as never, { name: 'odd' });
+    await until(() => expect(odd.$presence.get()).toEqual({ chat: null }));
   });
 });

@@ -1,4 +1,4 @@
-import { atom, type ReadableAtom } from 'nanostores';
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 import type { PresenceResponse } from '../../contract/api.ts';
 import type { PresenceMap } from '../channels/visibility.ts';
 
@@ -15,6 +15,10 @@ export interface PollerDeps {
   intervalMs: number;
   fetchPresence(): Promise<PresenceResponse>;
   win: Window & typeof globalThis;
+  /** A poll failed after the last one succeeded (once per run of failures, so a long outage is not a flood). */
+  onError?(error: unknown): void;
+  /** The widget's presence store (its record of stores); a new one when absent (tests). */
+  $presence?: WritableAtom<PresenceMap>;
   random?: () => number;
   now?: () => number;
 }
@@ -35,7 +39,7 @@ const FAILURES_BEFORE_UNKNOWN = 3;
 export function createPresencePoller(deps: PollerDeps): PresencePoller {
   const { win, intervalMs, random = Math.random, now = Date.now } = deps;
   const doc = win.document;
-  const $presence = atom<PresenceMap>({});
+  const $presence = deps.$presence ?? atom<PresenceMap>({});
   const channel = 'BroadcastChannel' in win ? new win.BroadcastChannel(`omniwidget:presence:${deps.name}`) : null;
   const locks = win.navigator.locks;
   let lastAt = 0;
@@ -56,12 +60,16 @@ export function createPresencePoller(deps: PollerDeps): PresencePoller {
       const response = await deps.fetchPresence();
       failures = 0;
       const channels: Record<string, boolean | null> = {};
-      for (const id of deps.channelIds) channels[id] = response.channels[id]?.online ?? null;
+      for (const id of deps.channelIds) {
+        const online = response.channels[id]?.online;
+        channels[id] = typeof online === 'boolean' ? online : null;
+      }
       apply(channels, now());
       channel?.postMessage({ type: 'presence', channels, at: now() } satisfies Message);
       return intervalMs;
-    } catch {
-      failures++;
+    } catch (error) {
+      if (stopped) return intervalMs;
+      if (++failures === 1) deps.onError?.(error);
       // Keep a trusted last value through a blip; without one (or after several failures) say unknown, which shows the chat.
       if (failures >= FAILURES_BEFORE_UNKNOWN || Object.keys($presence.get()).length === 0) apply(unknown(), now());
       lastAt = now();
@@ -76,8 +84,14 @@ export function createPresencePoller(deps: PollerDeps): PresencePoller {
     while (!signal.aborted) {
       if (delay > 0) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+          // One listener per wait, removed when the wait ends either way: they added up, ≈120 an hour (#11).
+          const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, delay);
+          signal.addEventListener('abort', done);
         });
         if (signal.aborted) return;
       }
@@ -93,11 +107,12 @@ export function createPresencePoller(deps: PollerDeps): PresencePoller {
       return;
     }
     // The request itself is aborted if this tab hides while still waiting for the lock.
-    locks
-      .request(`omniwidget:presence:${deps.name}`, { signal: controller.signal }, () => lead(controller.signal))
-      .catch(() => {
-        /* AbortError: the tab hid or the widget stopped while waiting */
-      });
+    locks.request(`omniwidget:presence:${deps.name}`, { signal: controller.signal }, () => lead(controller.signal)).catch(() => {
+      // Aborted (the tab hid, the widget stopped): nothing to do. Refused for any other reason (a sandboxed or
+      // opaque-origin document, a browser bug): poll from this tab rather than never, which is what was left (#11).
+      if (controller.signal.aborted || leadership !== controller) return;
+      void lead(controller.signal);
+    });
   }
 
   function stopLeading(): void {

@@ -1,8 +1,8 @@
+import type { FunctionComponent } from 'preact';
 import type { Channel, WidgetConfig } from '../../contract/config.ts';
-import type { Locale } from '../../contract/wire.ts';
 import type { Texts } from '../../contract/texts.ts';
-import type { ChatState } from '../chat/chat.ts';
-import type { Delivery } from '../outbox/outbox.ts';
+import type { Locale } from '../../contract/wire.ts';
+import type { Snapshot } from '../features/stores.ts';
 
 export type Screen = 'picker' | 'email' | 'chat';
 
@@ -17,24 +17,23 @@ export type FormField = 'name' | 'email' | 'message';
 export type Draft = Record<FormField, string>;
 export type FieldErrors = Partial<Record<FormField, string>>;
 
-/**
- * One snapshot of everything on screen. The UI is a pure function of it: components have no state of their
- * own and no hooks; the widget re-renders from the snapshot on any store change (and stays kilobytes smaller).
- */
-export interface View {
-  panel: PanelState;
-  chat: ChatState;
-  /** Channels to offer now: configured order, minus a chat hidden while its operators are offline. */
-  channels: Channel[];
-  deliveries: Delivery[];
-  /** Key of the last message the visitor submitted on this page (its status is shown). */
-  lastDelivery: string | undefined;
-  draft: Draft;
-  errors: FieldErrors;
+/** A part of the UI that arrives in its own chunk: a pure function of the view, like the rest. */
+export type Part = FunctionComponent<{ view: View; ui: WidgetUi }>;
+export interface UiParts {
+  Panel?: Part;
+  EmailForm?: Part;
 }
 
-/** What the UI may read once and do; the widget controller builds it. */
+/**
+ * One snapshot of everything on screen: every store of the record (`features/stores.ts`), and the channels to
+ * offer now — configured order, minus a chat hidden while its operators are offline. The UI is a pure function of
+ * it: components have no state of their own and no hooks; the widget re-renders from the snapshot on any change.
+ */
+export type View = Snapshot & { channels: Channel[] };
+
+/** What the UI may read and do; the widget's features build it (`start.ts`). */
 export interface WidgetUi {
+  /** The configuration: as served at first, as validated by the full schema once the panel has loaded. */
   config: WidgetConfig;
   locale: Locale;
   t: Texts;
@@ -46,6 +45,8 @@ export interface WidgetUi {
   back(): void;
   select(channel: Channel): void;
   acceptChat(): void;
+  /** Chaport is ready but its window did not open: ask it again. */
+  openChat(): void;
   edit(field: FormField, value: string): void;
   /** Validates one field when the visitor leaves it. */
   check(field: FormField): void;

@@ -7,6 +7,8 @@ export interface Mounted {
   host: HTMLElement;
   /** Preact renders straight into it: no wrapper element that could take a box in the page's layout. */
   shadow: ShadowRoot;
+  /** Adds a stylesheet after the others (a chunk's, when it arrives). */
+  addStyles(css: string): void;
   unmount(): void;
 }
 
@@ -14,17 +16,20 @@ export function mountHost(doc: Document, css: string): Mounted {
   const host = doc.createElement('omniwidget-root');
   const shadow = host.attachShadow({ mode: 'open' });
   const view = doc.defaultView as (Window & typeof globalThis) | null;
-  if (view && 'replaceSync' in view.CSSStyleSheet.prototype && 'adoptedStyleSheets' in shadow) {
-    // Constructable stylesheet: allowed under a strict CSP, shared by nothing outside this shadow root.
-    const sheet = new view.CSSStyleSheet();
-    sheet.replaceSync(css);
-    shadow.adoptedStyleSheets = [sheet];
-  } else {
-    // Older engines (Safari < 16.4): a <style> inside the shadow root; still scoped, but needs style-src allowance.
-    const style = doc.createElement('style');
-    style.textContent = css;
-    shadow.append(style);
-  }
+  const addStyles = (text: string) => {
+    if (view && 'replaceSync' in view.CSSStyleSheet.prototype && 'adoptedStyleSheets' in shadow) {
+      // Constructable stylesheet: allowed under a strict CSP, shared by nothing outside this shadow root.
+      const sheet = new view.CSSStyleSheet();
+      sheet.replaceSync(text);
+      shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+    } else {
+      // Older engines (Safari < 16.4): a <style> inside the shadow root; still scoped, but needs style-src allowance.
+      const style = doc.createElement('style');
+      style.textContent = text;
+      shadow.prepend(style);
+    }
+  };
+  addStyles(css);
   const attach = () => {
     if (!host.isConnected) (doc.body ?? doc.documentElement).append(host);
     if (doc.body) bodyObserver.observe(doc.body, { childList: true });
@@ -38,6 +43,7 @@ export function mountHost(doc: Document, css: string): Mounted {
   return {
     host,
     shadow,
+    addStyles,
     unmount() {
       bodyObserver.disconnect();
       rootObserver.disconnect();

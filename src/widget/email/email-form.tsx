@@ -1,6 +1,7 @@
 import { MESSAGE_LIMITS } from '../../contract/api.ts';
-import { fill } from '../../contract/texts.ts';
-import type { FormField, View, WidgetUi } from './model.ts';
+import { fill } from '../../contract/fill.ts';
+import { Icon } from '../panel/icons.tsx';
+import type { FormField, View, WidgetUi } from '../ui/model.ts';
 
 /** The e-mail form, then the honest status of the message: sending, waiting for the network, sent, refused. */
 export function EmailForm({ view, ui }: { view: View; ui: WidgetUi }) {
@@ -10,9 +11,13 @@ export function EmailForm({ view, ui }: { view: View; ui: WidgetUi }) {
     view.deliveries.find((delivery) => delivery.key === view.lastDelivery) ??
     view.deliveries.find((delivery) => delivery.state === 'waiting' || delivery.state === 'sending');
 
-  if (current && current.state !== 'rejected')
+  if (current && current.state !== 'rejected') {
+    const kind = current.state === 'sent' ? 'success' : current.state === 'waiting' ? 'offline' : '';
     return (
-      <div>
+      <div class={`state ${kind}`}>
+        <span class="state-icon">
+          {current.state === 'sending' ? <span class="spinner" aria-hidden="true" /> : <Icon name={current.state === 'sent' ? 'check' : 'offline'} />}
+        </span>
         <p role="status">
           {current.state === 'sending'
             ? t.formSending
@@ -29,6 +34,7 @@ export function EmailForm({ view, ui }: { view: View; ui: WidgetUi }) {
         )}
       </div>
     );
+  }
 
   const field = (name: FormField, label: string, extra: Record<string, unknown>, multiline?: boolean) => {
     const error = errors[name];
@@ -63,7 +69,8 @@ export function EmailForm({ view, ui }: { view: View; ui: WidgetUi }) {
     >
       {current?.state === 'rejected' && (
         <p class="alert" role="alert">
-          {fill(t.formRejected, { reason: current.error.message })}
+          <Icon name="alert" />
+          <span>{fill(t.formRejected, { reason: current.error.message })}</span>
         </p>
       )}
       {field('name', t.formName, { type: 'text', autoComplete: 'name', maxLength: MESSAGE_LIMITS.name })}

@@ -1,6 +1,6 @@
-import { atom, type ReadableAtom } from 'nanostores';
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 import type { MessageRequest } from '../../contract/api.ts';
-import type { SendOutcome } from '../api.ts';
+import type { SendOutcome } from './send.ts';
 import type { MessageError } from '../errors.ts';
 import type { KeyValueStorage } from '../storage.ts';
 
@@ -34,6 +34,8 @@ export interface OutboxDeps {
   random?: () => number;
   setTimer?: (run: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
+  /** The widget's deliveries store (its record of stores, `features/stores.ts`); a new one when absent (tests). */
+  $deliveries?: WritableAtom<Delivery[]>;
 }
 
 const PREFIX = 'outbox:';
@@ -61,7 +63,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   } = deps;
   let storage = deps.storage;
   let stopped = false;
-  const $deliveries = atom<Delivery[]>([]);
+  const $deliveries = deps.$deliveries ?? atom<Delivery[]>([]);
   const timers = new Map<string, unknown>();
   const requests = new Map<string, AbortController>();
 

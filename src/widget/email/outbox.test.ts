@@ -1,7 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApiClient, type SendOutcome } from '../api.ts';
+import { createApiClient } from '../api.ts';
+import { messageSender, type SendOutcome } from './send.ts';
 import { memoryStorage } from '../storage.ts';
 import { createOutbox, retryDelay, type Delivery, type OutboxDeps } from './outbox.ts';
 
@@ -58,7 +59,7 @@ function setup(storage = memoryStorage(), extra: Partial<OutboxDeps> = {}) {
   let n = 0;
   const outbox = createOutbox({
     storage,
-    send: api.sendMessage,
+    send: messageSender(api),
     newKey: () => `key-${String(++n).padStart(8, '0')}`,
     setTimer: timers.setTimer,
     clearTimer: timers.clearTimer,

@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import { MESSAGE_LIMITS, messageRequestSchema, type MessageRequest } from '../../contract/api.ts';
-import { fill, type Texts } from '../../contract/texts.ts';
+import { fill } from '../../contract/fill.ts';
+import type { Texts } from '../../contract/texts.ts';
 import { issuePath } from '../../contract/issues.ts';
-import type { Draft, FieldErrors, FormField } from './model.ts';
+import type { Draft, FieldErrors, FormField } from '../ui/model.ts';
 
 /** What the form sends: the draft trimmed (the API stores exactly what it gets, so the tidying happens here). */
 export function requestOf(draft: Draft, page?: string): MessageRequest {

@@ -1,13 +1,13 @@
-import { Icon } from '../channels/icons.tsx';
+import { Icon } from './icons.tsx';
+import type { View, WidgetUi } from '../ui/model.ts';
 import { ChannelList } from './channel-list.tsx';
 import { ChatScreen } from './chat-screen.tsx';
-import { EmailForm } from './email-form.tsx';
-import type { View, WidgetUi } from './model.ts';
 
 /** The dialog: a header (title, back, close) and one screen. Escape closes it from anywhere inside. */
 export function Panel({ view, ui }: { view: View; ui: WidgetUi }) {
   const { screen } = view.panel;
   const title = screen === 'email' ? ui.t.formTitle : ui.t.title;
+  const EmailForm = view.parts.EmailForm;
   return (
     <div
       id="ow-panel"
@@ -33,7 +33,13 @@ export function Panel({ view, ui }: { view: View; ui: WidgetUi }) {
         </button>
       </div>
       <div class="body">
-        {screen === 'email' ? <EmailForm view={view} ui={ui} /> : screen === 'chat' ? <ChatScreen view={view} ui={ui} /> : <ChannelList channels={view.channels} ui={ui} />}
+        {screen === 'email' && EmailForm ? (
+          <EmailForm view={view} ui={ui} />
+        ) : screen === 'chat' ? (
+          <ChatScreen view={view} ui={ui} />
+        ) : (
+          <ChannelList channels={view.channels} ui={ui} />
+        )}
       </div>
     </div>
   );

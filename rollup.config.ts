@@ -54,25 +54,48 @@ export const cssText = (): Plugin => ({
   },
 }) as Plugin;
 
-/** The first chunk's file name, once the widget's modules are built: the script tag's loader imports it. */
-let widgetCoreFile: string | undefined;
-const recordCoreFile: Plugin = {
-  name: 'record-core-file',
+/** The later chunks' file names by entry module, once built: the first chunk imports them by these names. */
+const widgetChunkFiles = new Map<string, string>();
+const recordChunkFiles: Plugin = {
+  name: 'record-chunk-files',
   generateBundle(_options, bundle) {
-    widgetCoreFile = Object.values(bundle).find((file) => file.type === 'chunk' && file.isEntry)?.fileName;
+    for (const file of Object.values(bundle)) if (file.type === 'chunk' && file.isEntry && file.facadeModuleId) widgetChunkFiles.set(file.facadeModuleId, file.fileName);
   },
 };
 
-/** What the later chunks share goes in one `shared` chunk (preact, the schema, a few helpers), not in crumbs. */
-const sharedChunk = (id: string) =>
-  /\/node_modules\/(preact|valibot)\/|\/src\/contract\/(config|api|issues|texts)\.ts$|\/src\/widget\/(random-id\.ts|panel\/icons\.tsx)$/.test(id.replaceAll('\\', '/'))
-    ? 'shared'
-    : undefined;
+/**
+ * In the first chunk — a classic script — `import('../panel/index.ts')` becomes `import(chunkUrl('panel-<hash>.js'))`:
+ * the chunk beside the script, by an absolute URL. (A relative `import()` in a classic script loaded from another
+ * origin resolves against about:blank, not against the script.) Rewritten where the imports are, features/chunks.ts.
+ */
+const chunksBesideScript: Plugin = {
+  name: 'chunks-beside-script',
+  transform(code, id) {
+    if (!id.replaceAll('\\', '/').endsWith('/src/widget/features/chunks.ts')) return null;
+    let rewritten = 0;
+    const out = code.replace(/import\((['"])\.\.\/(\w+)\/index\.ts\1\)/g, (_match, _quote, folder: string) => {
+      const file = widgetChunkFiles.get(resolvePath(`src/widget/${folder}/index.ts`));
+      if (!file) this.error(`src/widget/${folder}/index.ts was not built as a chunk: build the chunks before the first chunk`);
+      rewritten++;
+      return `import(chunkUrl(${JSON.stringify(file)}))`;
+    });
+    if (!rewritten) this.error('features/chunks.ts no longer imports its chunks as expected: review chunksBesideScript');
+    return { code: out, map: null };
+  },
+};
 
-/** A chunk named after its folder (`panel`, `email`, `chat`); code the later chunks share is `shared`. */
-const chunkName = (chunk: { facadeModuleId: string | null; name: string }, shared = 'shared') => {
+/**
+ * The libraries the later chunks share (preact, valibot) and two crumbs go in one `shared` chunk. Only modules
+ * without imports of the first chunk's: a manual chunk takes its modules' dependencies with it.
+ */
+const sharedChunk = (id: string) =>
+  /\/node_modules\/(preact|valibot|nanostores)\/|\/src\/widget\/random-id\.ts$/.test(id.replaceAll('\\', '/')) ? 'shared' : undefined;
+
+/** A chunk named after its folder (`panel`, `email`, `chat`), the contract's schemas `schema`, others as Rollup does. */
+const chunkName = (chunk: { facadeModuleId: string | null; moduleIds: readonly string[]; name: string }) => {
   const folder = chunk.facadeModuleId?.replaceAll('\\', '/').match(/\/widget\/(\w+)\/index\.ts$/)?.[1];
-  return `${folder ?? (chunk.facadeModuleId ? chunk.name : shared)}-[hash].js`;
+  const schema = chunk.moduleIds.some((id) => id.replaceAll('\\', '/').endsWith('/src/contract/config.ts'));
+  return `${folder ?? (schema ? 'schema' : chunk.name)}-[hash].js`;
 };
 
 /** `omniwidget.js.br` and `.gz` beside the bundle, at maximum compression: the server sends them as they are. */
@@ -103,13 +126,32 @@ const deskStylesheet: Plugin = {
 };
 
 const config: RollupOptions[] = [
-  // The widget for the script tag, as ES modules in dist/omniwidget/: the first chunk (launcher) and the chunks
-  // loaded when needed (#11). Hashed names: cached for good, and a release never mixes old and new chunks.
+  // The widget's later chunks, as ES modules in dist/omniwidget/ (#11): the panel, the e-mail form, the chat. Hashed
+  // names: cached for good, and a release never mixes old and new chunks. Built first: the script needs their names.
   {
-    input: { core: 'src/widget/boot.ts' },
-    // The first chunk may export what later chunks share with it: no facade module, no extra request.
-    preserveEntrySignatures: 'allow-extension',
-    output: { dir: 'dist/omniwidget', format: 'es', entryFileNames: 'core-[hash].js', chunkFileNames: chunkName, manualChunks: sharedChunk, sourcemap: true, generatedCode: 'es2015' },
+    input: { panel: 'src/widget/panel/index.ts', email: 'src/widget/email/index.ts', chat: 'src/widget/chat/index.ts' },
+    output: { dir: 'dist/omniwidget', format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: chunkName, manualChunks: sharedChunk, sourcemap: true, generatedCode: 'es2015' },
+    plugins: [
+      replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+      nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
+      privateNanostoresEpoch,
+      cssText(),
+      esbuild({ ...jsx, target: 'es2022' }),
+      terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      recordChunkFiles,
+      precompress,
+    ],
+  },
+  // The script tag's file: the first chunk (the launcher) as one classic script, no eval, no inline styles; it
+  // imports the later chunks from beside itself when they are needed.
+  {
+    input: 'src/widget/script-tag.ts',
+    output: {
+      file: 'dist/omniwidget.js',
+      format: 'iife',
+      sourcemap: true,
+      generatedCode: 'es2015',
+    },
     plugins: [
       replace({
         preventAssignment: true,
@@ -118,19 +160,8 @@ const config: RollupOptions[] = [
       nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
       privateNanostoresEpoch,
       cssText(),
+      chunksBesideScript,
       esbuild({ ...jsx, target: 'es2022' }),
-      terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
-      recordCoreFile,
-      precompress,
-    ],
-  },
-  // The script tag itself: a classic script of a few hundred bytes that imports the first chunk from beside itself.
-  {
-    input: 'src/widget/script-tag.ts',
-    output: { file: 'dist/omniwidget.js', format: 'iife', sourcemap: true, generatedCode: 'es2015' },
-    plugins: [
-      replace({ preventAssignment: true, values: { __OMNIWIDGET_CORE__: () => JSON.stringify(`omniwidget/${widgetCoreFile}`) } }),
-      esbuild({ target: 'es2022' }),
       terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
       precompress,
     ],
@@ -153,7 +184,7 @@ const config: RollupOptions[] = [
   {
     input: { index: 'src/widget/index.ts', contract: 'src/contract/index.ts' },
     external: (id: string) => id !== 'nanostores' && !id.startsWith('nanostores/') && external(id),
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: (chunk) => `chunks/${chunkName(chunk, chunk.name)}`, sourcemap: true },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: (chunk) => `chunks/${chunkName(chunk)}`, sourcemap: true },
     plugins: [nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }), privateNanostoresEpoch, cssText(), esbuild({ ...jsx, target: 'es2022' })],
   },
   // The helpdesk API for Node, with its command line and the storage writer thread. Chunks sit beside the entries,

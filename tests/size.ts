@@ -17,20 +17,23 @@ const KB = 1000;
 const deskChunk = readdirSync('dist/desk').find((name) => /^desk-[\w-]+\.js$/.test(name));
 const settingsChunk = readdirSync('dist/desk').find((name) => /^settings-[\w-]+\.js$/.test(name));
 /** The script tag's chunks in dist/omniwidget/, by name: `core-<hash>.js` → `core`. */
-const widgetChunks = new Map(
-  readdirSync('dist/omniwidget')
-    .filter((name) => name.endsWith('.js'))
-    .map((name) => [name.replace(/-[\w-]{8}\.js$/, ''), `dist/omniwidget/${name}`]),
-);
+const widgetFiles = readdirSync('dist/omniwidget').filter((name) => name.endsWith('.js'));
+const widgetChunks = new Map(widgetFiles.map((name) => [name.replace(/-[\w-]{8}\.js$/, ''), `dist/omniwidget/${name}`]));
+if (widgetChunks.size !== widgetFiles.length) {
+  console.error(`dist/omniwidget: two chunks share a name, so one would escape its budget: ${widgetFiles.join(', ')}`);
+  process.exitCode = 1;
+}
 const chunk = (name: string) => widgetChunks.get(name) ?? `dist/omniwidget/${name}-<hash>.js`;
 const budgets = [
-  // The script tag (#11): what loads before any interaction is the loader and the first chunk; the rest loads on demand.
-  { file: 'dist/omniwidget.js', label: 'script tag: the loader, the file the tag names', budget: 0.5 * KB, minify: false },
-  { file: chunk('core'), label: 'script tag: first chunk — the launcher, ky, nanostores, presence', budget: 13 * KB, minify: false },
-  { file: chunk('shared'), label: 'script tag: preact and the schema, shared by the panel and the form', budget: 10.5 * KB, minify: false },
-  { file: chunk('panel'), label: 'script tag: the panel — picker, chat screen, its stylesheet', budget: 4.5 * KB, minify: false },
+  // The script tag (#11): before any interaction a page loads the script — the first chunk — and nothing else; the
+  // rest comes in chunks when needed.
+  { file: 'dist/omniwidget.js', label: 'script tag: the first chunk — the launcher, ky, nanostores, presence; all a page loads before any interaction', budget: 13 * KB, minify: false },
+  { file: chunk('shared'), label: 'script tag: preact, valibot and nanostores, shared by the later chunks', budget: 7.5 * KB, minify: false },
+  { file: chunk('schema'), label: "script tag: the contract's schemas (and the panel's icons), shared by the panel and the form", budget: 3 * KB, minify: false },
+  { file: chunk('errors'), label: 'script tag: the error classes and small helpers, shared by the later chunks', budget: 0.75 * KB, minify: false },
+  { file: chunk('panel'), label: 'script tag: the panel — picker, chat screen, its stylesheet', budget: 4.75 * KB, minify: false },
   { file: chunk('email'), label: 'script tag: the e-mail form and its outbox', budget: 3 * KB, minify: false },
-  { file: chunk('chat'), label: 'script tag: the Chaport adapter', budget: 2 * KB, minify: false },
+  { file: chunk('chat'), label: 'script tag: the Chaport adapter', budget: 2.25 * KB, minify: false },
   { file: 'dist/index.js', label: "npm entry and the chunks it imports at once (what an app ships before interaction): minified as an app's bundler would, dependencies excluded", budget: 9 * KB, minify: true, followImports: true },
   // The desk is for agents, not visitors: budgets that keep it quick on a phone, not part of the widget's.
   { file: 'dist/desk/desk.js', label: 'desk: what loads before sign-in (preact, nanostores, the form, shared code)', budget: 9 * KB, minify: false },
@@ -91,15 +94,16 @@ for (const { file, label, budget, minify: shouldMinify, followImports } of budge
   const over = size > budget;
   failed ||= over;
   console.log(
-    `${over ? 'OVER ' : 'ok   '} ${file.padEnd(28)} ${(size / KB).toFixed(2)} KB gzip of ${(budget / KB).toFixed(0)} KB budget ` +
+    `${over ? 'OVER ' : 'ok   '} ${file.padEnd(28)} ${(size / KB).toFixed(2)} KB gzip of ${(budget / KB).toFixed(1)} KB budget ` +
       `(${((size / budget) * 100).toFixed(0)}% of budget, ${(size / baseline).toFixed(2)}× the libraries baseline) — ${label}`,
   );
 }
-// Before any interaction a page loads the loader and the first chunk, nothing else (the page benchmark checks the
-// same in a browser): together within the issue's goal.
-const beforeInteraction = gzip(readFileSync('dist/omniwidget.js')) + gzip(readFileSync(chunk('core')));
+// Before any interaction a page loads the script and nothing else (the page benchmark checks the same in a browser):
+// within the issue's goal, and with no static import that would bring more.
+const firstChunk = readFileSync('dist/omniwidget.js', 'utf8');
+const beforeInteraction = gzip(firstChunk);
 const goal = 14 * KB;
-failed ||= beforeInteraction > goal;
+failed ||= beforeInteraction > goal || /^import\b|\bimport\s*\{/m.test(firstChunk);
 console.log(`${beforeInteraction > goal ? 'OVER ' : 'ok   '} script tag before any interaction: ${(beforeInteraction / KB).toFixed(2)} KB gzip of ${(goal / KB).toFixed(0)} KB (#11)`);
 // Every chunk has a budget: a new chunk must be given one.
 for (const name of widgetChunks.keys())
@@ -113,4 +117,4 @@ for (const file of ['dist/omniwidget.js', ...widgetChunks.values()])
     console.error(`${file} contains eval or new Function`);
     failed = true;
   }
-process.exit(failed ? 1 : 0);
+process.exit(failed || process.exitCode ? 1 : 0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -39,6 +39,8 @@ async function start(extra: Partial<ApiOptions> = {}) {
   db = await target.open();
   const script = join(dir, 'omniwidget.js');
   writeFileSync(script, `console.log("widget"); // ${'padding so it is worth compressing '.repeat(60)}`);
+  mkdirSync(join(dir, 'omniwidget'), { recursive: true });
+  writeFileSync(join(dir, 'omniwidget', 'panel-Ab12_-xY.js'), 'export const panel = 1;');
   const app = createApi({
     widgets: staticConfigSource(parseConfigFile(widgetsFile, {})),
     db,
@@ -268,6 +270,26 @@ describe('the widget script', () => {
       expect(decode(response.body).toString('utf8')).toBe(plain);
       const again = await rawGet('/omniwidget.js', { 'Accept-Encoding': accept, 'If-None-Match': String(response.headers.etag) });
       expect(again.status).toBe(304);
+    }
+  });
+});
+
+describe('the widget script\'s chunks (#11)', () => {
+  it('are served from /omniwidget/ for any page: CORS (they are modules), CORP, and cached for good', async () => {
+    const response = await fetch(`${server.url}/omniwidget/panel-Ab12_-xY.js`, { headers: { Origin: 'https://any.example' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('export const panel = 1;');
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('answer 404 JSON for a chunk that is not there, and for anything that is not a chunk\'s name', async () => {
+    for (const path of ['/omniwidget/panel-Zz99Zz99.js', '/omniwidget/..%2Fomniwidget.js', '/omniwidget/.env', '/omniwidget/panel.js']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(404);
+      expect((await response.json()).error.code, path).toBe('not_found');
     }
   });
 });

@@ -9,8 +9,10 @@ export interface ApiClient {
   presence(): Promise<PresenceResponse>;
   /** When an agent last answered this widget visitor (the helpdesk's own reply signal). */
   lastReplyAt(visitorId: string, signal: AbortSignal): Promise<string | null>;
-  /** The same ky instance and base, for the e-mail form's chunk (`email/send.ts`). */
+  /** The same ky instance and base, for the e-mail form's chunk (`email/send.ts`), which so carries no ky of its own. */
   readonly http: KyInstance;
+  /** Why a request failed, said for people (ky's error classes are this chunk's: `instanceof` works only here). */
+  reasonOf(error: unknown): string;
   readonly url: (path: string) => string;
   readonly widgetId: string;
   readonly timeout: number;
@@ -36,6 +38,7 @@ export function createApiClient({ apiUrl, widgetId, timeout, signal }: { apiUrl:
 
   return {
     http,
+    reasonOf: (error) => reasonOf(error, timeout),
     url,
     widgetId,
     timeout,

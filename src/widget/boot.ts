@@ -1,6 +1,6 @@
 import type { WidgetOptions } from './options.ts';
 import type { Widget } from './types.ts';
-import { OmniwidgetError } from './errors.ts';
+import { isOmniwidgetError } from './errors.ts';
 import { createWidget } from './widget.ts';
 
 declare const __OMNIWIDGET_VERSION__: string;
@@ -33,7 +33,7 @@ export function boot(win: Window & { omniwidget?: Global }, script: HTMLScriptEl
     install(win, script);
   } catch (error) {
     // The page must never see an exception from us.
-    console.warn('[omniwidget] could not start:', error instanceof OmniwidgetError ? error.message : error);
+    console.warn('[omniwidget] could not start:', isOmniwidgetError(error) ? error.message : error);
   }
 }
 

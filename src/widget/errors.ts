@@ -11,20 +11,31 @@ export type OmniwidgetErrorCode =
   | 'message_rejected'
   | 'unexpected';
 
+/** Marks the SDK's errors across copies of this module (the script tag's chunks each bundle their own). */
+const BRAND = Symbol.for('omniwidget.error');
+
 /**
  * Every error the SDK reports through `widget.on('error', …)`. The SDK never throws into the host page:
  * errors are delivered to `error` listeners (or, with none registered, `console.warn`).
  */
 export class OmniwidgetError extends Error {
   override name = 'OmniwidgetError';
+  declare readonly [BRAND]: true;
   constructor(
     readonly code: OmniwidgetErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
+
+/**
+ * Whether `error` is one of the SDK's own, whichever copy of this module made it: a chunk of the script tag
+ * (a classic script cannot share modules with the chunks it loads) or the npm package.
+ */
+export const isOmniwidgetError = (error: unknown): error is OmniwidgetError => error instanceof OmniwidgetError || (!!error && (error as Record<symbol, unknown>)[BRAND] === true);
 
 /** Options passed to `createWidget` (or the script tag's data attributes) are invalid. */
 export class OptionsError extends OmniwidgetError {

@@ -3,7 +3,6 @@ import type { Texts } from '../contract/texts.ts';
 import type { Locale } from '../contract/wire.ts';
 import type { ApiClient } from './api.ts';
 import { visibleChannels } from './channels/visibility.ts';
-import { conversationRemembered } from './chat/conversation.ts';
 import type { Emitter } from './emitter.ts';
 import { OmniwidgetError } from './errors.ts';
 import { chatFeature, type ChatFeature } from './features/chat.ts';
@@ -88,7 +87,7 @@ export function startWidget({ config, validated, configUrl, options, api, events
   const rawStorage = () => (storage === undefined ? (storage = browserStorage(config.id)) : storage);
   const getStorage = () => (consent() ? rawStorage() : null);
 
-  const stores = createStores({ chatOngoing: config.channels.some((channel) => channel.type === 'chaport') && conversationRemembered(getStorage(), Date.now()) });
+  const stores = createStores({ chatOngoing: false });
   const mounted = mountHost(document, launcherCss + themeCss({ ...theme, textColor: config.theme.textColor, zIndex: options.zIndex }));
   mounted.host.setAttribute('data-widget-id', config.id);
   const root = document.createElement('div');
@@ -184,7 +183,14 @@ export function startWidget({ config, validated, configUrl, options, api, events
   };
   for (const store of [stores.panel, stores.chat, stores.presence]) cleanups.push(store.listen(onChange));
   onChange();
-  cleanups.push(() => mounted.unmount());
+  // The launcher is drawn; storage, the presence poll and a waiting message or conversation come a task later, so
+  // the first paint with the launcher waits for none of them (#11).
+  const begin = setTimeout(() => {
+    presence.start();
+    chat?.start();
+    email.start();
+  });
+  cleanups.push(() => clearTimeout(begin), () => mounted.unmount());
 
   return {
     open: () => withPanel((control) => control.open()),

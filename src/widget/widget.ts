@@ -3,7 +3,7 @@ import { apiPaths } from '../contract/wire.ts';
 import { createApiClient } from './api.ts';
 import { isServedConfig } from './config/served.ts';
 import { createEmitter } from './emitter.ts';
-import { ConfigError, OmniwidgetError } from './errors.ts';
+import { ConfigError, OmniwidgetError, isOmniwidgetError } from './errors.ts';
 import { chunkLoader } from './features/chunks.ts';
 import { resolveOptions, type ResolvedOptions, type WidgetOptions } from './options.ts';
 import { startWidget, type Controller } from './start.ts';
@@ -31,7 +31,7 @@ export function createWidget(options: WidgetOptions): Widget {
 
   const report = (error: unknown): void => {
     if (destroyed) return;
-    const reported = error instanceof OmniwidgetError ? error : new OmniwidgetError('unexpected', `Unexpected failure: ${(error as Error)?.message ?? error}`, { cause: error });
+    const reported = isOmniwidgetError(error) ? error : new OmniwidgetError('unexpected', `Unexpected failure: ${(error as Error)?.message ?? error}`, { cause: error });
     if (events.has('error')) events.emit('error', reported);
     else console.warn(`[omniwidget] ${reported.message}`);
   };

@@ -77,16 +77,18 @@ describe('the npm package', () => {
     expect(JSON.parse(output)).toEqual([]);
   });
 
-  it('ships the script tag as a classic loader that imports its first chunk from beside itself, and chunks without eval', () => {
+  it('ships the script tag as one classic script without eval, which loads its later chunks by absolute URL from beside itself', () => {
     const script = readFileSync('dist/omniwidget.js', 'utf8');
     expect(script.startsWith('!function(){') || script.startsWith('(function(){') || script.startsWith('(()=>{')).toBe(true);
     expect(script).not.toMatch(/\beval\(|new Function\(|^import |^export /m);
-    const core = script.match(/"omniwidget\/(core-[\w-]+\.js)"/)?.[1];
-    expect(core && existsSync(`dist/omniwidget/${core}`)).toBe(true);
-    for (const chunk of readdirSync('dist/omniwidget').filter((name) => name.endsWith('.js'))) {
-      const code = readFileSync(`dist/omniwidget/${chunk}`, 'utf8');
-      expect(code, chunk).not.toMatch(/\beval\(|new Function\(/);
-      expect(code, chunk).not.toContain('nanostoresGlobal');
+    expect(script).not.toContain('nanostoresGlobal');
+    const chunks = [...script.matchAll(/import\(\w+\("([\w-]+\.js)"\)\)/g)].map((match) => match[1]!);
+    expect(chunks.map((file) => file.replace(/-[\w-]{8}\.js$/, '')).sort()).toEqual(['chat', 'email', 'panel']);
+    for (const file of readdirSync('dist/omniwidget').filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(`dist/omniwidget/${file}`, 'utf8');
+      expect(code, file).not.toMatch(/\beval\(|new Function\(/);
+      expect(code, file).not.toContain('nanostoresGlobal');
     }
+    for (const file of chunks) expect(existsSync(`dist/omniwidget/${file}`), file).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { errorBodySchema, messageResponseSchema, type MessageRequest } from '../../contract/api.ts';
 import { IDEMPOTENCY_KEY_HEADER, apiPaths } from '../../contract/wire.ts';
-import { reasonOf, type ApiClient } from '../api.ts';
+import type { ApiClient } from '../api.ts';
 import { MessageError } from '../errors.ts';
 
 export type SendOutcome =
@@ -13,7 +13,7 @@ export type SendOutcome =
  * `POST /v1/widgets/{id}/messages` with its idempotency key: a confirmation, a transient failure to retry (with the
  * server's `Retry-After`), or a refusal that resending cannot fix.
  */
-export function messageSender({ http, url, widgetId, timeout }: ApiClient) {
+export function messageSender({ http, url, widgetId, reasonOf }: ApiClient) {
   return async function sendMessage(idempotencyKey: string, body: MessageRequest, signal?: AbortSignal): Promise<SendOutcome> {
     let response: Response;
     try {
@@ -25,7 +25,7 @@ export function messageSender({ http, url, widgetId, timeout }: ApiClient) {
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
-      return { ok: false, reason: reasonOf(error, timeout) };
+      return { ok: false, reason: reasonOf(error) };
     }
     if (response.status === 201 || response.status === 200) {
       const parsed = v.safeParse(messageResponseSchema, await response.json().catch(() => null));

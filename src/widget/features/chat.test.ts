@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WidgetConfig } from '../../contract/config.ts';
 import type { Chat } from '../chat/chat.ts';
+import { CONVERSATION_KEY } from '../chat/conversation.ts';
+import { memoryStorage } from '../storage.ts';
 import { chatFeature, type ChatFeatureDeps } from './chat.ts';
 import type { LoadChunk } from './chunks.ts';
 import { createStores } from './stores.ts';
@@ -8,7 +10,9 @@ import { createStores } from './stores.ts';
 const config = { id: 'acme', reopenOnReply: true, presence: { pollSeconds: 30 }, channels: [{ id: 'chat', type: 'chaport', appId: 'a'.repeat(24) }] } as unknown as WidgetConfig;
 
 function setup({ ongoing = false, failures = 0 } = {}) {
-  const stores = createStores({ chatOngoing: ongoing });
+  const stores = createStores({ chatOngoing: false });
+  const storage = memoryStorage();
+  if (ongoing) storage.set(CONVERSATION_KEY, JSON.stringify({ at: Date.now() }));
   const calls: string[] = [];
   const errors: unknown[] = [];
   let loads = 0;
@@ -23,7 +27,8 @@ function setup({ ongoing = false, failures = 0 } = {}) {
       },
     };
   }) as unknown as LoadChunk;
-  const feature = chatFeature({ config, stores, load, report: (error: unknown) => errors.push(error), events: { emit() {} }, api: { lastReplyAt: async () => null } } as unknown as ChatFeatureDeps)!;
+  const feature = chatFeature({ config, stores, load, storage: () => storage, report: (error: unknown) => errors.push(error), events: { emit() {} }, api: { lastReplyAt: async () => null } } as unknown as ChatFeatureDeps)!;
+  feature.start();
   return { feature, stores, calls, errors, loads: () => loads };
 }
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -40,7 +45,8 @@ describe('chat feature', () => {
   });
 
   it('loads the adapter with the page when a conversation goes on, so replies can arrive', async () => {
-    const { calls } = setup({ ongoing: true });
+    const { calls, stores } = setup({ ongoing: true });
+    expect(stores.chat.get().ongoing).toBe(true);
     await settle();
     expect(calls).toEqual(["create chat on the widget's store"]);
   });

@@ -2,6 +2,7 @@ import type { ChaportChannel, WidgetConfig } from '../../contract/config.ts';
 import type { Locale } from '../../contract/wire.ts';
 import type { ApiClient } from '../api.ts';
 import type { Chat } from '../chat/chat.ts';
+import { conversationRemembered } from '../chat/conversation.ts';
 import type { ChaportWindow } from '../chat/chaport.ts';
 import type { Emitter } from '../emitter.ts';
 import type { KeyValueStorage } from '../storage.ts';
@@ -11,6 +12,8 @@ import type { Stores } from './stores.ts';
 
 export interface ChatFeature {
   readonly channel: ChaportChannel;
+  /** Reads whether a conversation goes on (storage: after the launcher is drawn) and, if so, loads the adapter. */
+  start(): void;
   /** Loads the adapter (its chunk, then Chaport) if need be, and opens Chaport's window. */
   open(): void;
   close(): void;
@@ -35,7 +38,7 @@ export interface ChatFeatureDeps {
 
 /**
  * The chat channel, with Chaport's adapter in a chunk of its own: loaded with the page only for a visitor whose
- * conversation goes on (so replies can arrive), otherwise when the visitor picks the chat. Until then the `chat`
+ * conversation goes on (so replies can arrive; see `start`), otherwise when the visitor picks the chat. Until then the `chat`
  * store says `idle`, which is all the launcher and the picker need.
  */
 export function chatFeature(deps: ChatFeatureDeps): ChatFeature | undefined {
@@ -79,10 +82,13 @@ export function chatFeature(deps: ChatFeatureDeps): ChatFeature | undefined {
       },
     ));
 
-  if ($chat.get().ongoing) void adapter();
-
   return {
     channel,
+    start() {
+      if (stopped || !conversationRemembered(deps.storage(), Date.now())) return;
+      $chat.set({ ...$chat.get(), ongoing: true });
+      void adapter();
+    },
     open: () => void adapter().then((loaded) => loaded?.open()),
     close: () => chat?.close(),
     identify(data, hash) {

@@ -1,5 +1,11 @@
 import { OmniwidgetError } from '../errors.ts';
 
+/** Where the script tag's chunks are: the script's own URL (set by script-tag.ts), which they sit beside. */
+let chunkBase = '';
+export const setChunkBase = (scriptUrl: string): void => void (chunkBase = scriptUrl);
+/** A chunk's URL in the script tag's build (rollup.config.ts rewrites the imports below to use it). */
+export const chunkUrl = (file: string): string => new URL(`omniwidget/${file}`, chunkBase || document.baseURI).href;
+
 /**
  * The widget's code beyond the launcher, in chunks loaded when needed (#11): from the same origin and directory
  * as the script (the script tag's build), or by the application's bundler (npm). Each `import()` names its file

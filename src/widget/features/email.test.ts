@@ -18,6 +18,7 @@ function setup(storage = memoryStorage()) {
     },
   })) as unknown as LoadChunk;
   const feature = emailFeature({ stores, storage: () => storage, load, win, report() {} } as unknown as EmailFeatureDeps);
+  feature.start();
   return { feature, stores, calls, listeners, EmailForm };
 }
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -51,9 +51,10 @@ export function emailFeature(deps: EmailFeatureDeps) {
     ));
   const retry = () => email?.retry();
   deps.win.addEventListener('online', retry);
-  if (deps.storage()?.keys(OUTBOX_PREFIX).length) void ensure();
 
   return {
+    /** A message from an earlier page still waits (storage: read after the launcher is drawn): load the form's code to send it. */
+    start: () => void (!stopped && deps.storage()?.keys(OUTBOX_PREFIX).length && ensure()),
     /** Resolves when the form can be shown (false if its code could not be loaded). */
     ensure: async () => !!(await ensure()),
     edit: (field: FormField, value: string) => email?.edit(field, value),

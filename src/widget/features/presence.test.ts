@@ -32,10 +32,22 @@ function setup(display: 'always' | 'hideWhenOffline', presence: () => Promise<Pr
     report: (error) => errors.push(error as OmniwidgetError),
   });
   features.push(feature);
+  feature.start();
   return { feature, stores, events, errors, polls: () => polls };
 }
 
 describe('presence feature', () => {
+  it('polls nothing before start() (the launcher is drawn first)', async () => {
+    const stores = createStores({ chatOngoing: false });
+    let polls = 0;
+    const feature = presenceFeature({ config: config('hideWhenOffline'), name: `unstarted ${Math.random()}`, api: { presence: async () => (polls++, { channels: {}, checkedAt: null }), timeout: 1000 }, stores, events: { emit() {} }, win, report() {} });
+    features.push(feature);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(polls).toBe(0);
+    feature.start();
+    await vi.waitFor(() => expect(polls).toBe(1));
+  });
+
   it('a chat shown always costs no request, and is settled at once', async () => {
     const { feature, polls } = setup('always', async () => ({ channels: {}, checkedAt: null }));
     await feature.settled();

@@ -7,6 +7,8 @@ import type { WidgetEvents } from '../types.ts';
 import type { Stores } from './stores.ts';
 
 export interface PresenceFeature {
+  /** Starts polling (after the launcher is drawn: nothing but the launcher stands between a page and its first paint). */
+  start(): void;
   /** Resolves once every watched chat's presence is known: an answer, or "unknown" after failures. */
   settled(): Promise<void>;
   stop(): void;
@@ -30,7 +32,7 @@ export interface PresenceDeps {
  */
 export function presenceFeature({ config, name, api, stores, events, win, report }: PresenceDeps): PresenceFeature {
   const watched = config.channels.filter((channel) => channel.type === 'chaport' && channel.display === 'hideWhenOffline').map((channel) => channel.id);
-  if (!watched.length) return { settled: () => Promise.resolve(), stop() {} };
+  if (!watched.length) return { start() {}, settled: () => Promise.resolve(), stop() {} };
   const $presence = stores.presence;
   const known = () => watched.every((id) => $presence.get()[id] !== undefined);
   const waiting = new Set<() => void>();
@@ -40,7 +42,9 @@ export function presenceFeature({ config, name, api, stores, events, win, report
     last = presence;
     if (known()) for (const resolve of waiting) resolve();
   });
-  const poller = createPresencePoller({
+  let poller: ReturnType<typeof createPresencePoller> | undefined;
+  const start = () =>
+    (poller ??= createPresencePoller({
     name,
     channelIds: watched,
     intervalMs: config.presence.pollSeconds * 1000,
@@ -49,8 +53,10 @@ export function presenceFeature({ config, name, api, stores, events, win, report
     $presence,
     onError: (error) =>
       report(new OmniwidgetError('presence_unavailable', `Could not tell whether the operators of widget "${config.id}" are online: ${reasonOf(error, api.timeout)}`, { cause: error })),
-  });
+    }));
+  let stopped = false;
   return {
+    start: () => void (stopped || start()),
     settled: () =>
       known()
         ? Promise.resolve()
@@ -59,7 +65,8 @@ export function presenceFeature({ config, name, api, stores, events, win, report
             waiting.add(done);
           }),
     stop() {
-      poller.stop();
+      stopped = true;
+      poller?.stop();
       stopListening();
       waiting.clear();
     },

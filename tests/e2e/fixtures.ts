@@ -34,6 +34,7 @@ export function testWidgets(origins: Origins) {
       widget('mail-only', [mail]),
       widget('presence', [{ ...chat, display: 'hideWhenOffline' }, tg], { presence: { pollSeconds: 2 } }),
       widget('presence-only', [{ ...chat, display: 'hideWhenOffline' }], { presence: { pollSeconds: 2 } }),
+      widget('presence-mail', [{ ...chat, display: 'hideWhenOffline' }, mail], { presence: { pollSeconds: 2 } }),
       widget('no-reopen', [chat, mail], { reopenOnReply: false }),
       widget('broken-chat', [{ ...chat, scriptUrl: `${origins.sandbox}/missing/insert.js` }, tg]),
       widget('hanging-chat', [{ ...chat, scriptUrl: `${origins.sandbox}/test/never-ready.js`, loadTimeoutSeconds: 2 }, tg]),

@@ -3,8 +3,16 @@ import { OmniwidgetError } from '../errors.ts';
 /** Where the script tag's chunks are: the script's own URL (set by script-tag.ts), which they sit beside. */
 let chunkBase = '';
 export const setChunkBase = (scriptUrl: string): void => void (chunkBase = scriptUrl);
-/** A chunk's URL in the script tag's build (rollup.config.ts rewrites the imports below to use it). */
-export const chunkUrl = (file: string): string => new URL(`omniwidget/${file}`, chunkBase || document.baseURI).href;
+const asked = new Map<string, number>();
+/**
+ * A chunk's URL in the script tag's build (rollup.config.ts rewrites the imports below to use it). Asked again (its
+ * load failed), a new query: browsers remember a failed module by its URL and would fail again without fetching.
+ */
+export const chunkUrl = (file: string): string => {
+  const times = asked.get(file) ?? 0;
+  asked.set(file, times + 1);
+  return new URL(`omniwidget/${file}${times ? `?retry=${times}` : ''}`, chunkBase || document.baseURI).href;
+};
 
 /**
  * The widget's code beyond the launcher, in chunks loaded when needed (#11): from the same origin and directory

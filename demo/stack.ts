@@ -62,6 +62,8 @@ export interface StackOptions {
   extendSandbox?(app: Hono, origins: Origins): void;
   /** Sees every request to the API and its response status (tests count polls and conditional requests). */
   onApiRequest?(request: Request, status: number): void;
+  /** Stands between a browser and the API (tests: a response lost on its way back, whatever the browser engine). */
+  aroundApi?(request: Request, forward: (request: Request) => Promise<Response>): Promise<Response>;
 }
 
 export interface Stack extends Origins {
@@ -170,7 +172,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiServer = await listen(
     {
       fetch: async (request: Request, ...rest: unknown[]) => {
-        const response = await helpdesk!.app.fetch(request, ...rest);
+        const forward = (forwarded: Request) => Promise.resolve(helpdesk!.app.fetch(forwarded, ...rest));
+        const response = options.aroundApi ? await options.aroundApi(request, forward) : await forward(request);
         options.onApiRequest?.(request, response.status);
         return response;
       },

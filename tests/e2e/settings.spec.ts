@@ -74,6 +74,8 @@ test.describe('the settings', () => {
     await expect(page.getByRole('status').filter({ hasText: 'copied' })).toHaveText('Script tag copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`<script async src="${stack.api}/omniwidget.js" data-widget-id="${id}"></script>`);
 
+    // Presence checked every 2 s (30 by default), so the page below sees operators go offline within the wait for it.
+    await page.getByLabel("Check operators' presence every (seconds)").fill('2');
     const before = await savedVersion(page, stack);
     await saveButton(page).click();
     await expect(status(page)).toContainText(`Saved as version ${before + 1}`);

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, launcher, openWidgetPage, panel, presenceIntervalsPass, test, waitForEvent } from './fixtures.ts';
+import { expect, launcher, openWidgetPage, panel, presenceIntervalsPass, test, waitForEvent, widgetSettles } from './fixtures.ts';
 
 const PROPERTIES = [
   'display', 'position', 'top', 'right', 'bottom', 'left', 'width', 'height', 'margin', 'padding', 'border', 'border-radius',
@@ -35,6 +35,7 @@ test.describe('host-page citizenship', () => {
       await launcher(page).click();
       await panel(page).locator('[data-channel="mail"]').click();
       await panel(page).getByRole('button', { name: 'Send' }).click(); // error states too
+      await widgetSettles(page);
       return widgetStyles(page);
     };
     const clean = await snapshot({});

@@ -76,3 +76,14 @@ export async function presenceIntervalsPass(browser: Browser, stack: Stack & { r
  */
 export const pageSettles = (page: Page): Promise<unknown> =>
   page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(done, { timeout: 5000 })))));
+
+/**
+ * The widget stands still: its opening animation, a hover transition and the like have finished (a spinner's endless
+ * turn excepted). What a test waits for before measuring a box or a style, which an animation changes for a moment.
+ */
+export const widgetSettles = (page: Page): Promise<unknown> =>
+  page.evaluate(() => {
+    const root = document.querySelector('omniwidget-root')?.shadowRoot;
+    const running = root ? root.getAnimations().filter((animation) => animation.effect?.getTiming().iterations !== Infinity) : [];
+    return Promise.all(running.map((animation) => animation.finished.catch(() => {})));
+  });

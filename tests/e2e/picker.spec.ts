@@ -1,5 +1,5 @@
 import { audit } from './axe.ts';
-import { channelItems, expect, launcher, openWidgetPage, panel, test, waitForEvent } from './fixtures.ts';
+import { channelItems, expect, launcher, openWidgetPage, panel, test, waitForEvent, widgetSettles } from './fixtures.ts';
 
 test.describe('channel picker', () => {
   test('the launcher opens a panel listing the configured channels in order, with icons and labels', async ({ page, stack }) => {
@@ -132,6 +132,7 @@ test.describe('channel picker', () => {
     await page.setViewportSize({ width: 375, height: 700 });
     await openWidgetPage(page, stack, 'mail-only');
     await launcher(page).click();
+    await widgetSettles(page);
     const box = await panel(page).boundingBox();
     expect(box).toEqual({ x: 0, y: 0, width: 375, height: 700 });
     await expect(launcher(page)).toBeHidden();

@@ -1,5 +1,5 @@
 import { startStack } from '../../demo/stack.ts';
-import { channelItems, expect, launcher, openWidgetPage, panel, test } from './fixtures.ts';
+import { channelItems, expect, launcher, openWidgetPage, panel, test, widgetSettles } from './fixtures.ts';
 
 /** The lines a heading's words fall on: the words of each line, top to bottom (from the layout, not the markup). */
 const headingLines = (page: import('@playwright/test').Page) =>
@@ -53,6 +53,7 @@ test.describe('polish (#11)', () => {
       await openWidgetPage(page, stack, 'all', { 'data-locale': locale });
       await launcher(page).click();
       await expect(channelItems(page).first()).toBeVisible();
+      await widgetSettles(page);
       const lines = await headingLines(page);
       expect(lines.flat().join(' ')).toBe(locale === 'ru' ? 'Как вам удобнее связаться с нами?' : 'How would you like to contact us?');
       if (lines.length > 1) expect(lines.at(-1)!.length, JSON.stringify(lines)).toBeGreaterThan(1);
@@ -94,6 +95,7 @@ test.describe('the demo on a 390 px phone', () => {
       await page.goto(`${demo.site}/`);
       await launcher(page).click();
       await expect(panel(page)).toBeVisible();
+      await widgetSettles(page);
       expect(await panel(page).boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
     } finally {
       await context.close();

@@ -92,6 +92,10 @@ describe.each(ENGINES)('%s', (engine) => {
       mailto: ['mailto:help@acme.example', null],
     });
     expect(await page.run(`${IN_WIDGET} return inWidget('.launcher').getAttribute('aria-expanded');`)).toBe('true');
+    // Animated open and close: the panel leaves once its closing animation has ended, in every engine.
+    expect(await page.run(`${IN_WIDGET} return getComputedStyle(inWidget('.panel')).animationName;`)).toBe('ow-in');
+    await clickOn(page, '.panel .head button[aria-label="Close"]');
+    await until(page, `${IN_WIDGET} return !inWidget('.panel') && inWidget('.launcher').getAttribute('aria-expanded') === 'false';`, 'the panel to close');
   });
 
   it('the e-mail form delivers exactly once across a first answer lost on its way back', async () => {

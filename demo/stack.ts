@@ -172,6 +172,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiServer = await listen(
     {
       fetch: async (request: Request, ...rest: unknown[]) => {
+        // Listening before the helpdesk is built (its address goes into its configuration): say so, not a 500.
+        if (!helpdesk) return Response.json({ error: { code: 'unavailable', message: 'The helpdesk is starting' } }, { status: 503, headers: { 'Retry-After': '1' } });
         const forward = (forwarded: Request) => Promise.resolve(helpdesk!.app.fetch(forwarded, ...rest));
         const response = options.aroundApi ? await options.aroundApi(request, forward) : await forward(request);
         options.onApiRequest?.(request, response.status);

@@ -268,7 +268,10 @@ function Preview({ widgetPath, widget }: { widgetPath: Path; widget: Widget }) {
   const [open, setOpen] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
   const latest = useRef(0);
+  // A check that failed for want of an answer (not a refusal) is asked again, later each time: else its error never shows.
+  const [retries, setRetries] = useState(0);
   const json = JSON.stringify(widget);
+  useEffect(() => setRetries(0), [json]);
   useEffect(() => {
     const ticket = ++latest.current;
     const timer = setTimeout(async () => {
@@ -282,14 +285,16 @@ function Preview({ widgetPath, widget }: { widgetPath: Path; widget: Widget }) {
         const issues = $issues.get();
         $issues.set(Object.fromEntries(Object.entries(issues).filter(([field]) => !field.startsWith(`${widgetPath}.`))));
       } catch (error) {
-        if (ticket !== latest.current || !(error instanceof DeskApiError)) return;
+        if (ticket !== latest.current) return;
+        // Unreachable, overloaded or failing (no verdict on the draft): ask again rather than show nothing.
+        if (!(error instanceof DeskApiError) || error.status === 0 || error.status === 429 || error.status >= 500) return setRetries((count) => count + 1);
         const found = Object.fromEntries(Object.entries(issuesOf(error)).map(([field, message]) => [join(widgetPath, field), message]));
         $issues.set({ ...Object.fromEntries(Object.entries($issues.get()).filter(([field]) => !field.startsWith(`${widgetPath}.`))), ...found });
         setProblem(`The preview shows the last valid version: ${Object.keys(found).length} field${Object.keys(found).length > 1 ? 's' : ''} to fix.`);
       }
-    }, 400);
+    }, 400 * 2 ** Math.min(retries, 5));
     return () => clearTimeout(timer);
-  }, [json]);
+  }, [json, retries]);
   return (
     <section class="live-preview" aria-labelledby="preview-title">
       <h3 id="preview-title">Live preview</h3>

@@ -287,7 +287,7 @@ describe('e-mail-form messages and the agent API', () => {
   it('describes itself in an OpenAPI document made from the same schemas', async () => {
     const document = await (await fetch(`${stack.api}/v1/openapi.json`)).json();
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/conversations', '/v1/conversations/{id}', '/v1/widgets/{widgetId}/messages']));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/conversations', '/v1/conversations/{id}', '/v1/widgets/{widgetId}/config', '/v1/widgets/{widgetId}/presence', '/v1/widgets/{widgetId}/messages']));
     expect(document.components.schemas.Conversation.properties.visitor.properties.ip).toBeDefined();
     expect(document.components.schemas.MessageRequest.required).toEqual(expect.arrayContaining(['email', 'message']));
   });

@@ -3,6 +3,10 @@ import type { BaseIssue, BaseSchema } from 'valibot';
 import { completeRequestSchema, conversationDetailSchema, conversationListSchema } from '../../contract/helpdesk.ts';
 import { errorBodySchema, messageRequestSchema, messageResponseSchema, presenceResponseSchema } from '../../contract/api.ts';
 import { widgetConfigSchema } from '../../contract/config.ts';
+import { IDEMPOTENCY_KEY_HEADER, WIDGET_API_BASE, widgetRoutes } from '../../contract/wire.ts';
+
+/** A contract route (`/:id/config`) as OpenAPI writes it: `/v1/widgets/{widgetId}/config`. */
+const openApiPath = (route: string) => WIDGET_API_BASE + route.replace(':id', '{widgetId}').replace(/:(\w+)/g, '{$1}');
 
 type Schema = BaseSchema<unknown, unknown, BaseIssue<unknown>>;
 
@@ -41,16 +45,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
     },
     paths: {
-      '/v1/widgets/{widgetId}/config': {
+      [openApiPath(widgetRoutes.config)]: {
         get: { summary: "A widget's public configuration (ETag, 304)", parameters: [param('widgetId', 'path', 'The widget id')], responses: { '200': ok('WidgetConfig'), '304': { description: 'Not modified' }, ...errors(404) } },
       },
-      '/v1/widgets/{widgetId}/presence': {
+      [openApiPath(widgetRoutes.presence)]: {
         get: { summary: 'Chat availability per presence-aware channel (ETag, 304)', parameters: [param('widgetId', 'path', 'The widget id')], responses: { '200': ok('Presence'), '304': { description: 'Not modified' }, ...errors(404) } },
       },
-      '/v1/widgets/{widgetId}/messages': {
+      [openApiPath(widgetRoutes.messages)]: {
         post: {
           summary: 'The e-mail form: stored durably before 201; it becomes a case on the `email` channel',
-          parameters: [param('widgetId', 'path', 'The widget id'), { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes retries safe: 8–128 printable characters', schema: { type: 'string' } }],
+          parameters: [param('widgetId', 'path', 'The widget id'), { name: IDEMPOTENCY_KEY_HEADER, in: 'header', required: false, description: 'Makes retries safe: 8–128 printable characters', schema: { type: 'string' } }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/MessageRequest' } } } },
           responses: { '201': ok('MessageResponse', 'Stored'), ...errors(400, 403, 404, 413, 415, 422, 429, 503) },
         },

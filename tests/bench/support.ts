@@ -1,3 +1,4 @@
+import { setTimeout as tick } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 
@@ -90,9 +91,9 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    await tick(everyMs); // the interval between checks of the condition, not a wait for it
   }
 }
 
 /** Pacing a load generator to a schedule (requests per second, refresh intervals): time is what is measured, not a condition. */
-export const pace = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+export const pace = (ms: number): Promise<unknown> => tick(Math.max(0, ms));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { chromium } from '@playwright/test';
 import puppeteer from 'puppeteer-core';
+import { vi } from 'vitest';
 
 /**
  * One browser page, driven the same way in every engine (#12): navigate, run a script in the page, and real input —
@@ -76,15 +77,8 @@ async function webkitPage(): Promise<EnginePage> {
     if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${value?.error} ${value?.message}`);
     return value;
   };
-  // The driver takes a moment to listen: asked until it answers (bounded by the test's timeout).
-  for (;;) {
-    try {
-      await fetch(`${base}/status`);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  // The driver takes a moment to listen: asked until it answers.
+  await vi.waitFor(() => fetch(`${base}/status`), { timeout: 30_000, interval: 50 });
   const browser = process.env.WEBKIT_BROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
   const { sessionId } = await call<{ sessionId: string }>('POST', '/session', { capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: browser, args: ['--automation'] } } } });
   const session = `/session/${sessionId}`;

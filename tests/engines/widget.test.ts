@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_TOKEN, type Stack } from '../../demo/stack.ts';
 import { listMessages } from '../../src/server/messages/commands.ts';
 import { findStaffByEmail, hashPassword } from '../../src/server/staff/staff.ts';
@@ -30,15 +30,18 @@ afterAll(() => stack?.close());
 
 /** Waits for `body` (a page script) to return something truthy: a condition, never a fixed time. */
 async function until<T>(page: EnginePage, body: string, what: string, ...args: unknown[]): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await page.run<T>(body, ...args);
-    if (value) return value;
-    if (Date.now() > deadline) {
-      const seen = await page.run<string>(`${IN_WIDGET} return (inWidget('.ow')?.textContent ?? '(no widget)') + ' | events: ' + JSON.stringify((window.__events ?? []).map((e) => e.name + (e.name === 'error' ? ':' + e.payload.message : '')));`).catch(String);
-      throw new Error(`${page.engine}: timed out waiting for ${what}; the widget shows: ${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    return await vi.waitFor(
+      async () => {
+        const value = await page.run<T>(body, ...args);
+        if (!value) throw new Error('not yet');
+        return value;
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+  } catch {
+    const seen = await page.run<string>(`${IN_WIDGET} return (inWidget('.ow')?.textContent ?? '(no widget)') + ' | events: ' + JSON.stringify((window.__events ?? []).map((e) => e.name + (e.name === 'error' ? ':' + e.payload.message : '')));`).catch(String);
+    throw new Error(`${page.engine}: timed out waiting for ${what}; the widget shows: ${seen}`);
   }
 }
 

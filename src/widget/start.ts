@@ -69,7 +69,6 @@ export interface PanelContext extends Pick<StartDeps, 'validated' | 'configUrl' 
 export interface PanelControl {
   open(): Promise<void>;
   toggle(): Promise<void> | void;
-  close(): void;
   openChannel(channelId: string): Promise<void>;
 }
 

@@ -47,10 +47,8 @@ export function attachPanel(context: PanelContext): PanelControl | undefined {
   const later = (run: () => Promise<void>) => void run().catch(context.report);
 
   const ui: WidgetUi = {
-    config: context.config,
     locale: context.locale,
     t: context.t,
-    launcher: true,
     storageAvailable: context.storageAvailable,
     toggle: () => later(async () => navigation.toggle()),
     close: navigation.closeAll,
@@ -79,7 +77,6 @@ export function attachPanel(context: PanelContext): PanelControl | undefined {
   return {
     open: navigation.open,
     toggle: navigation.toggle,
-    close: navigation.closeAll,
     openChannel: (id) => navigation.select(context.config.channels.find((channel) => channel.id === id)!, true),
   };
 }

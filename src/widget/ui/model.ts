@@ -1,5 +1,5 @@
 import type { FunctionComponent } from 'preact';
-import type { Channel, WidgetConfig } from '../../contract/config.ts';
+import type { Channel } from '../../contract/config.ts';
 import type { Texts } from '../../contract/texts.ts';
 import type { Locale } from '../../contract/wire.ts';
 import type { Snapshot } from '../features/stores.ts';
@@ -33,11 +33,8 @@ export type View = Snapshot & { channels: Channel[] };
 
 /** What the UI may read and do; the widget's features build it (`start.ts`). */
 export interface WidgetUi {
-  /** The configuration: as served at first, as validated by the full schema once the panel has loaded. */
-  config: WidgetConfig;
   locale: Locale;
   t: Texts;
-  launcher: boolean;
   /** Whether a message waiting for the network survives a reload (storage allowed and available). */
   storageAvailable(): boolean;
   toggle(): void;
